@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { LogOut } from "lucide-react";
+import { requirePageSession } from "@/lib/auth/session";
+import { SideNav } from "@/components/shell/side-nav";
+import { signOutAction } from "@/components/shell/sign-out";
+import { DashboardBanners } from "@/components/shell/dashboard-banners";
+import { Badge } from "@/components/ui/badge";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const user = await requirePageSession();
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 overflow-y-auto border-r border-zinc-200 bg-white md:block">
+        <Link href="/" className="block border-b border-zinc-100 px-5 py-4 text-lg font-semibold tracking-tight text-accent-700">
+          cartlink
+        </Link>
+        <SideNav role={user.role} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-between gap-4 border-b border-zinc-200 bg-white px-6 py-3">
+          <div className="min-w-0">
+            <p className="truncate text-sm font-semibold text-zinc-900" data-testid="merchant-name">
+              {user.merchantName} <span className="font-normal text-zinc-500">({user.merchantId})</span>
+            </p>
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="hidden text-zinc-700 sm:inline">{user.email}</span>
+            <Badge tone={user.role === "admin" ? "info" : "neutral"}>{user.role === "admin" ? "Admin" : "Support"}</Badge>
+            <form action={signOutAction}>
+              <button type="submit" className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-zinc-700 hover:bg-zinc-100">
+                <LogOut className="size-4" aria-hidden="true" />
+                Sign out
+              </button>
+            </form>
+          </div>
+        </header>
+        <details className="border-b border-zinc-200 bg-white md:hidden">
+          <summary className="cursor-pointer px-6 py-2 text-sm font-medium">Menu</summary>
+          <SideNav role={user.role} />
+        </details>
+        <DashboardBanners user={user} />
+        <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>
+      </div>
+    </div>
+  );
+}

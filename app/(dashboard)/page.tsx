@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { count, eq } from "drizzle-orm";
+import { requirePageSession } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { items, orders } from "@/lib/db/schema";
+import { PageHeader } from "@/components/ui/page-header";
+import { Card } from "@/components/ui/card";
+
+export const metadata: Metadata = { title: "Home" };
+
+export default async function HomePage() {
+  const user = await requirePageSession();
+  const db = await getDb();
+  const byStage = await db
+    .select({ stage: orders.currentStage, n: count() })
+    .from(orders)
+    .where(eq(orders.merchantId, user.merchantId))
+    .groupBy(orders.currentStage);
+  const [itemCount] = await db.select({ n: count() }).from(items).where(eq(items.merchantId, user.merchantId));
+  const total = byStage.reduce((s, r) => s + r.n, 0);
+  return (
+    <>
+      <PageHeader title={`Welcome, ${user.name}`} description={`${user.merchantName} at a glance.`} />
+      <div className="grid gap-4 md:grid-cols-3">
+        <Card title="Orders">
+          <p className="text-3xl font-semibold">{total}</p>
+          <Link href="/orders" className="text-sm text-accent-600 hover:underline">
+            Order Management
+          </Link>
+        </Card>
+        <Card title="Items">
+          <p className="text-3xl font-semibold">{itemCount?.n ?? 0}</p>
+          <Link href="/items" className="text-sm text-accent-600 hover:underline">
+            Manage items
+          </Link>
+        </Card>
+        <Card title="ONTRAPORT">
+          <p className="text-sm text-zinc-600">Configure the integration and watch the Transmission Log.</p>
+          <Link href="/configuration/external-integrations/ontraport" className="text-sm text-accent-600 hover:underline">
+            Open ONTRAPORT settings
+          </Link>
+        </Card>
+      </div>
+      <Card title="Orders by stage" className="mt-6">
+        <ul className="grid gap-2 sm:grid-cols-2 md:grid-cols-4">
+          {byStage
+            .sort((a, b) => b.n - a.n)
+            .map((r) => (
+              <li key={r.stage} className="flex justify-between rounded-md bg-zinc-50 px-3 py-2 text-sm">
+                <span>{r.stage}</span>
+                <span className="font-semibold">{r.n}</span>
+              </li>
+            ))}
+        </ul>
+      </Card>
+    </>
+  );
+}

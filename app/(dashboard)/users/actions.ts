@@ -1,0 +1,31 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { action, formAction } from "@/lib/actions";
+import { createUser, updateUser } from "@/lib/users/queries";
+
+const createSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254),
+  name: z.string().trim().min(1, "Enter a name.").max(120, "Keep the name under 120 characters."),
+  role: z.enum(["admin", "support"], { message: "Choose a role." }),
+  password: z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters."),
+});
+
+export const addUser = formAction({ schema: createSchema, role: "admin" }, async (input, { user, db }) => {
+  await createUser(db, { ...input, merchantId: user.merchantId, actorId: user.id });
+  revalidatePath("/users");
+  return { ok: true, message: `${input.email} can now sign in as ${input.role}.` };
+});
+
+const updateSchema = z.object({
+  userId: z.string().uuid(),
+  role: z.enum(["admin", "support"]).optional(),
+  disabled: z.boolean().optional(),
+});
+
+export const changeUser = action({ schema: updateSchema, role: "admin" }, async (input, { user, db }) => {
+  await updateUser(db, { ...input, merchantId: user.merchantId, actorId: user.id });
+  revalidatePath("/users");
+  return { ok: true, message: "User updated." };
+});

@@ -1,0 +1,99 @@
+"use client";
+
+import { useActionState, useTransition } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import { Badge } from "@/components/ui/badge";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import type { ActionState } from "@/lib/actions";
+import { addUser, changeUser } from "./actions";
+
+interface Row {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "support";
+  disabled: boolean;
+}
+
+export function AddUserForm() {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(addUser, {});
+  const v = state.values ?? {};
+  const f = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="grid gap-4 sm:grid-cols-2" noValidate key={state.ok ? state.message : "form"}>
+      <div className="sm:col-span-2">
+        <FormMessage error={state.error} message={state.message} />
+      </div>
+      <TextField label="Email" name="email" type="email" defaultValue={v.email} error={f.email} required />
+      <TextField label="Name" name="name" defaultValue={v.name} error={f.name} required />
+      <SelectField label="Role" name="role" defaultValue={v.role ?? "support"} error={f.role} help="Admins configure the store and integrations; support reviews orders, reads the Transmission Log and resends.">
+        <option value="support">Support</option>
+        <option value="admin">Admin</option>
+      </SelectField>
+      <TextField label="Initial password" name="password" type="password" autoComplete="new-password" error={f.password} help="At least 10 characters. Share it with the person privately." required />
+      <div className="sm:col-span-2">
+        <Button type="submit" pending={pending}>
+          Add user
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function UsersTable({ rows, currentUserId }: { rows: Row[]; currentUserId: string }) {
+  const [pending, start] = useTransition();
+  const run = (input: Parameters<typeof changeUser>[0]) =>
+    start(async () => {
+      const r = await changeUser(input);
+      if (r.error) toast.error(r.error);
+      else toast.success(r.message ?? "Saved.");
+    });
+  return (
+    <Table caption="Users of this store">
+      <THead>
+        <tr>
+          <Th>Name</Th>
+          <Th>Email</Th>
+          <Th>Role</Th>
+          <Th>Status</Th>
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        </tr>
+      </THead>
+      <TBody>
+        {rows.map((u) => (
+          <Tr key={u.id}>
+            <Td>{u.name}</Td>
+            <Td>{u.email}</Td>
+            <Td>
+              <label className="sr-only" htmlFor={`role-${u.id}`}>
+                Role of {u.email}
+              </label>
+              <select
+                id={`role-${u.id}`}
+                className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+                value={u.role}
+                disabled={pending || u.id === currentUserId}
+                onChange={(e) => run({ userId: u.id, role: e.target.value as "admin" | "support" })}
+              >
+                <option value="support">Support</option>
+                <option value="admin">Admin</option>
+              </select>
+            </Td>
+            <Td>{u.disabled ? <Badge tone="muted">Disabled</Badge> : <Badge tone="success">Active</Badge>}</Td>
+            <Td className="text-right">
+              {u.id !== currentUserId && (
+                <Button variant="secondary" size="sm" disabled={pending} onClick={() => run({ userId: u.id, disabled: !u.disabled })} aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}>
+                  {u.disabled ? "Enable" : "Disable"}
+                </Button>
+              )}
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,57 @@
+"use client";
+
+import * as D from "@radix-ui/react-dialog";
+import { X } from "lucide-react";
+import type { ReactNode } from "react";
+import { cn } from "./cn";
+
+/**
+ * Accessible modal dialog (Radix): focus is trapped inside, Escape closes it, and it is labelled by its title.
+ */
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  footer,
+  wide,
+  trigger,
+}: {
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  trigger?: ReactNode;
+}) {
+  return (
+    <D.Root open={open} onOpenChange={onOpenChange}>
+      {trigger && <D.Trigger asChild>{trigger}</D.Trigger>}
+      <D.Portal>
+        <D.Overlay className="fixed inset-0 z-40 bg-zinc-900/40" />
+        <D.Content
+          className={cn(
+            "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl focus:outline-none",
+            wide ? "max-w-5xl" : "max-w-lg",
+          )}
+          {...(description ? {} : { "aria-describedby": undefined })}
+        >
+          <div className="mb-3 flex items-start justify-between gap-4">
+            <D.Title className="text-lg font-semibold text-zinc-900">{title}</D.Title>
+            <D.Close className="rounded p-1 text-zinc-500 hover:bg-zinc-100" aria-label="Close">
+              <X className="size-4" aria-hidden="true" />
+            </D.Close>
+          </div>
+          {description && <D.Description className="mb-3 text-sm text-zinc-600">{description}</D.Description>}
+          {children}
+          {footer && <div className="mt-5 flex justify-end gap-2">{footer}</div>}
+        </D.Content>
+      </D.Portal>
+    </D.Root>
+  );
+}
+
+export const DialogClose = D.Close;

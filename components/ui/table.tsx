@@ -1,0 +1,33 @@
+import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
+import { cn } from "./cn";
+
+export function Table({ children, className, caption }: { children: ReactNode; className?: string; caption?: string }) {
+  return (
+    <div className={cn("overflow-x-auto rounded-lg border border-zinc-200 bg-white", className)}>
+      <table className="min-w-full divide-y divide-zinc-200 text-sm">
+        {caption && <caption className="sr-only">{caption}</caption>}
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function THead({ children }: { children: ReactNode }) {
+  return <thead className="sticky top-0 z-10 bg-zinc-50">{children}</thead>;
+}
+
+export function Th({ className, ...rest }: ThHTMLAttributes<HTMLTableCellElement>) {
+  return <th scope="col" className={cn("px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600", className)} {...rest} />;
+}
+
+export function TBody({ children }: { children: ReactNode }) {
+  return <tbody className="divide-y divide-zinc-100">{children}</tbody>;
+}
+
+export function Tr({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) {
+  return <tr className={cn("hover:bg-zinc-50", className)} {...rest} />;
+}
+
+export function Td({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td className={cn("px-3 py-2 align-top text-zinc-800", className)} {...rest} />;
+}

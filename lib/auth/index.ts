@@ -1,0 +1,48 @@
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { authConfig } from "./config";
+import { getDb } from "@/lib/db/client";
+import { users, userSessions } from "@/lib/db/schema";
+import { randomBytes } from "node:crypto";
+import { DUMMY_HASH, verifyPassword } from "./password";
+import { clearFailures, isLocked, recordFailure } from "./throttle";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+class ThrottledSignin extends CredentialsSignin {
+  override code = "throttled";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  ...authConfig,
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const { email, password } = parsed.data;
+        const db = await getDb();
+        if (await isLocked(db, email)) throw new ThrottledSignin();
+        const [user] = await db
+          .select()
+          .from(users)
+          .where(and(eq(sql`lower(${users.email})`, email), isNull(users.disabledAt)));
+        const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+        if (!user || !ok) {
+          await recordFailure(db, email);
+          return null;
+        }
+        await clearFailures(db, email);
+        const sessionId = randomBytes(18).toString("base64url");
+        await db.insert(userSessions).values({ id: sessionId, userId: user.id });
+        return { id: user.id, email: user.email, name: user.name, merchantId: user.merchantId, role: user.role, sessionId };
+      },
+    }),
+  ],
+});

@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** The database handle every query takes first. A transaction is also a `Db`. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Apply migrations before returning (default true). */
+  migrate?: boolean;
+  /** postgres.js pool size. */
+  max?: number;
+}
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+/** Open a database. Most code calls `getDb()` instead; tests and scripts open their own. */
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const migrate = opts.migrate ?? true;
+  if (opts.databaseUrl) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const client = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {} });
+    const db = drizzle(client, { schema, casing: "snake_case" });
+    if (migrate) {
+      const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
+      await run(db, { migrationsFolder: MIGRATIONS });
+    }
+    return { db: db as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const dir = path.resolve(opts.dataDir ?? "./.data", "pglite");
+  fs.mkdirSync(dir, { recursive: true });
+  const release = acquireLock(dir);
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { drizzle } = await import("drizzle-orm/pglite");
+    const client = await PGlite.create(dir);
+    const db = drizzle(client, { schema, casing: "snake_case" });
+    if (migrate) {
+      const { migrate: run } = await import("drizzle-orm/pglite/migrator");
+      await run(db, { migrationsFolder: MIGRATIONS });
+    }
+    return {
+      db: db as unknown as Db,
+      kind: "pglite",
+      close: async () => {
+        await client.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/**
+ * PGlite has no file locking: two processes on one data folder silently lose writes.
+ * A lock file holding the owner's pid refuses a second process with a clear message.
+ */
+function acquireLock(dir: string): () => void {
+  const lockPath = path.join(dir, "cartlink.lock");
+  try {
+    fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+  } catch {
+    const owner = Number(fs.readFileSync(lockPath, "utf8").trim());
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `The embedded database in ${path.dirname(dir)} is already open in process ${owner}. ` +
+          "PGlite allows one process per data folder: stop that process, use another DATA_DIR, or set DATABASE_URL to share PostgreSQL.",
+      );
+    }
+    fs.writeFileSync(lockPath, String(process.pid));
+  }
+  return () => {
+    try {
+      if (fs.readFileSync(lockPath, "utf8").trim() === String(process.pid)) fs.unlinkSync(lockPath);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+declare global {
+  var __cartlinkDb: Promise<Database> | undefined;
+}
+
+/**
+ * The process's one database, opened lazily on first use (never at import, never by `next build`),
+ * with migrations applied. Kept on globalThis so Next's separate bundles share it.
+ */
+export function getDatabase(): Promise<Database> {
+  if (!globalThis.__cartlinkDb) {
+    const p = (async () => {
+      const { env } = await import("@/lib/env");
+      const e = env();
+      return openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR });
+    })();
+    globalThis.__cartlinkDb = p;
+    p.catch(() => {
+      if (globalThis.__cartlinkDb === p) globalThis.__cartlinkDb = undefined;
+    });
+  }
+  return globalThis.__cartlinkDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Raw SQL rows from either driver (postgres.js returns an array, PGlite `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  const r = result as { rows?: T[] };
+  return r.rows ?? [];
+}

@@ -1,0 +1,133 @@
+import { sql } from "drizzle-orm";
+import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { merchants, users } from "./core";
+
+export const integrationMethod = pgEnum("ontraport_method", ["off", "api", "pixel"]);
+export const keyStatus = pgEnum("ontraport_key_status", ["untested", "valid", "stale"]);
+
+/** One row per merchant that has opened the ONTRAPORT page. */
+export const ontraportConfigs = pgTable("ontraport_configs", {
+  merchantId: text()
+    .primaryKey()
+    .references(() => merchants.id),
+  method: integrationMethod().notNull().default("off"),
+  /** AES-256-GCM ciphertext of the API key (lib/ontraport/crypto). Never sent to the browser. */
+  apiKeyCiphertext: text(),
+  /** Last four characters, for the masked hint `••••3f9a`. */
+  apiKeyHint: text(),
+  /** sha256 of the key, first 12 hex: lets support compare keys without seeing them. */
+  apiKeyFingerprint: text(),
+  apiKeySetAt: timestamp({ withTimezone: true }),
+  apiKeySetBy: uuid().references(() => users.id),
+  keyStatus: keyStatus().notNull().default("untested"),
+  keyStatusAt: timestamp({ withTimezone: true }),
+  keyStatusCode: integer(),
+  /** Per-merchant override of ONTRAPORT_ENDPOINT. */
+  endpointUrl: text(),
+  /** Item poll key: sha256 for lookup, ciphertext to show it to admins. */
+  pollingKeyHash: text(),
+  pollingKeyCiphertext: text(),
+  rateLimitPerMinute: integer().notNull().default(180),
+  /** Deliveries are paused (stale key) since this time; cleared when a new key is saved. */
+  pausedAt: timestamp({ withTimezone: true }),
+  pausedReason: text(),
+  /** When the current method was switched on; earlier paid orders are not sent retroactively. */
+  enabledAt: timestamp({ withTimezone: true }),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
+export const TRANSMISSION_TYPES = ["sale", "refund", "auto_order_status", "affiliate", "fetch_items", "conversion_pixel"] as const;
+export type TransmissionType = (typeof TRANSMISSION_TYPES)[number];
+export const transmissionType = pgEnum("transmission_type", TRANSMISSION_TYPES);
+export const transmissionDirection = pgEnum("transmission_direction", ["outbound", "inbound"]);
+export const TRANSMISSION_STATUSES = ["pending", "sending", "delivered", "failed", "paused", "skipped"] as const;
+export type TransmissionStatus = (typeof TRANSMISSION_STATUSES)[number];
+export const transmissionStatus = pgEnum("transmission_status", TRANSMISSION_STATUSES);
+export const transmissionTrigger = pgEnum("transmission_trigger", ["automatic", "manual"]);
+
+/** The log is the queue: each row is both a Transmission Log entry and a delivery job. */
+export const transmissions = pgTable(
+  "transmissions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: text()
+      .notNull()
+      .references(() => merchants.id),
+    type: transmissionType().notNull(),
+    direction: transmissionDirection().notNull().default("outbound"),
+    orderId: text(),
+    refundId: uuid(),
+    autoOrderId: uuid(),
+    affiliateId: integer(),
+    /** In words: `Sale DEMO-0000042, 2 items, $43.09`. */
+    description: text().notNull(),
+    /** Contact e-mail, for search. */
+    email: text(),
+    /** The XML sent (key never included) or the pixel URL. */
+    payload: text().notNull(),
+    status: transmissionStatus().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp({ withTimezone: true }),
+    lockedBy: text(),
+    /** `sale:<orderId>`; one automatic transmission per key and merchant. */
+    idempotencyKey: text().notNull(),
+    trigger: transmissionTrigger().notNull().default("automatic"),
+    triggeredBy: uuid().references(() => users.id),
+    resendOf: uuid(),
+    lastStatusCode: integer(),
+    lastError: text(),
+    lastResponseBody: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("transmissions_idem_uq").on(t.merchantId, t.idempotencyKey),
+    index("transmissions_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+    index("transmissions_log_idx").on(t.merchantId, t.createdAt.desc(), t.id.desc()),
+    index("transmissions_order_idx").on(t.merchantId, t.orderId),
+  ],
+);
+
+export const transmissionAttempts = pgTable(
+  "transmission_attempts",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    transmissionId: uuid()
+      .notNull()
+      .references(() => transmissions.id),
+    merchantId: text()
+      .notNull()
+      .references(() => merchants.id),
+    attemptNo: integer().notNull(),
+    startedAt: timestamp({ withTimezone: true }).notNull(),
+    durationMs: integer().notNull(),
+    statusCode: integer(),
+    /** The request as sent, key redacted. */
+    requestPayload: text().notNull(),
+    /** First 8 KiB of ONTRAPORT's answer. */
+    responseBody: text(),
+    error: text(),
+  },
+  (t) => [index("attempts_transmission_idx").on(t.transmissionId, t.attemptNo)],
+);
+
+/** Per-merchant delivery rate window, shared by every worker process. */
+export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
+  merchantId: text()
+    .primaryKey()
+    .references(() => merchants.id),
+  windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  sentInWindow: integer().notNull().default(0),
+  /** ONTRAPORT said 429: nothing is sent for this merchant before this time. */
+  blockedUntil: timestamp({ withTimezone: true }),
+});
+
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  workerId: text().primaryKey(),
+  pid: integer().notNull(),
+  startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  beatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+
