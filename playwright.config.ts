@@ -16,7 +16,8 @@ export default defineConfig({
   testMatch: /.*\.(spec|setup)\.ts$/,
   outputDir: "test-results",
   fullyParallel: false,
-  workers: process.env.CI ? 1 : 2,
+  // One worker: specs share one app and database, and some change merchant-wide settings.
+  workers: 1,
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   timeout: 60_000,
