@@ -1,0 +1,430 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/client";
+import { ontraportConfigs, orders, transmissionAttempts, transmissions, users, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
+import { NotFoundError } from "@/lib/errors";
+import { LOG_STATUS_GROUPS, type LogStatus } from "./log-words";
+
+export const LOG_PAGE_SIZE = 25;
+
+export interface LogFilter {
+  type?: TransmissionType;
+  status?: LogStatus;
+  /** Inclusive lower bound of the creation time. */
+  from?: Date;
+  /** Exclusive upper bound of the creation time. */
+  to?: Date;
+  /** An order id (or just its number), a contact e-mail, or a transmission id. */
+  q?: string;
+}
+
+export interface LogPageInput extends LogFilter {
+  merchantId: string;
+  /** Opaque keyset cursor from a previous page (`olderCursor` / `newerCursor`). */
+  cursor?: string;
+  direction?: "older" | "newer";
+  limit?: number;
+  /** Cursor of the newest row the user has seen: the answer says how many rows are newer than it. */
+  seenNewest?: string;
+}
+
+export interface LogRow {
+  id: string;
+  type: TransmissionType;
+  direction: "outbound" | "inbound";
+  status: TransmissionStatus;
+  description: string;
+  orderId: string | null;
+  email: string | null;
+  lastStatusCode: number | null;
+  attempts: number;
+  trigger: "automatic" | "manual";
+  createdAt: string;
+  nextAttemptAt: string;
+  deliveredAt: string | null;
+  cursor: string;
+}
+
+export interface LogPage {
+  rows: LogRow[];
+  /** Pass with direction "older" for the next page down; null on the last page. */
+  olderCursor: string | null;
+  /** Pass with direction "newer" for the page above; null on the first page. */
+  newerCursor: string | null;
+  /** Rows newer than `seenNewest` (capped at NEW_COUNT_CAP), when it was given. */
+  newCount: number | null;
+}
+
+export const NEW_COUNT_CAP = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/*
+ * The cursor carries created_at as PostgreSQL's own microsecond text: a JS Date keeps milliseconds
+ * only, and rows created within the same millisecond would be skipped or shown twice.
+ */
+const createdAtText = sql<string>`to_char(${transmissions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(`${createdAt}|${id}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const [createdAt, id, extra] = text.split("|");
+  if (extra !== undefined || !createdAt || !id || !UUID.test(id)) return null;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(createdAt)) return null;
+  return { createdAt, id };
+}
+
+/** Where the search text points: a transmission id, an e-mail, or an order id (`42` means `DEMO-0000042`). */
+export function searchCondition(merchantId: string, q: string): SQL {
+  const text = q.trim();
+  if (UUID.test(text)) return eq(transmissions.id, text.toLowerCase());
+  if (text.includes("@")) return eq(sql`lower(${transmissions.email})`, text.toLowerCase());
+  if (/^\d{1,7}$/.test(text)) return eq(transmissions.orderId, `${merchantId}-${text.padStart(7, "0")}`);
+  return eq(transmissions.orderId, text.toUpperCase());
+}
+
+function filterConditions(merchantId: string, f: LogFilter): SQL[] {
+  const where: SQL[] = [eq(transmissions.merchantId, merchantId)];
+  if (f.type) where.push(eq(transmissions.type, f.type));
+  if (f.status) {
+    const statuses = LOG_STATUS_GROUPS[f.status];
+    where.push(statuses.length === 1 ? eq(transmissions.status, statuses[0]!) : inArray(transmissions.status, [...statuses]));
+  }
+  if (f.from) where.push(sql`${transmissions.createdAt} >= ${f.from.toISOString()}::timestamptz`);
+  if (f.to) where.push(sql`${transmissions.createdAt} < ${f.to.toISOString()}::timestamptz`);
+  if (f.q && f.q.trim()) where.push(searchCondition(merchantId, f.q));
+  return where;
+}
+
+const rowColumns = {
+  id: transmissions.id,
+  type: transmissions.type,
+  direction: transmissions.direction,
+  status: transmissions.status,
+  description: transmissions.description,
+  orderId: transmissions.orderId,
+  email: transmissions.email,
+  lastStatusCode: transmissions.lastStatusCode,
+  attempts: transmissions.attempts,
+  trigger: transmissions.trigger,
+  createdAt: transmissions.createdAt,
+  nextAttemptAt: transmissions.nextAttemptAt,
+  deliveredAt: transmissions.deliveredAt,
+  createdAtText,
+};
+
+interface RawRow {
+  id: string;
+  type: TransmissionType;
+  direction: "outbound" | "inbound";
+  status: TransmissionStatus;
+  description: string;
+  orderId: string | null;
+  email: string | null;
+  lastStatusCode: number | null;
+  attempts: number;
+  trigger: "automatic" | "manual";
+  createdAt: Date;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  createdAtText: string;
+}
+
+function toLogRow(r: RawRow): LogRow {
+  return {
+    id: r.id,
+    type: r.type,
+    direction: r.direction,
+    status: r.status,
+    description: r.description,
+    orderId: r.orderId,
+    email: r.email,
+    lastStatusCode: r.lastStatusCode,
+    attempts: r.attempts,
+    trigger: r.trigger,
+    createdAt: r.createdAt.toISOString(),
+    nextAttemptAt: r.nextAttemptAt.toISOString(),
+    deliveredAt: r.deliveredAt ? r.deliveredAt.toISOString() : null,
+    cursor: encodeCursor(r.createdAtText, r.id),
+  };
+}
+
+/**
+ * One page of the Transmission Log, newest first, by keyset on (created_at, id): the cost of a page
+ * does not grow with its depth, unlike OFFSET. An unreadable cursor is treated as "from the top".
+ */
+export async function listTransmissions(db: Db, input: LogPageInput): Promise<LogPage> {
+  const limit = Math.min(Math.max(input.limit ?? LOG_PAGE_SIZE, 1), 100);
+  const where = filterConditions(input.merchantId, input);
+  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  const newer = cursor !== null && input.direction === "newer";
+  if (cursor) {
+    const c = sql`(${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
+    where.push(newer ? sql`(${transmissions.createdAt}, ${transmissions.id}) > ${c}` : sql`(${transmissions.createdAt}, ${transmissions.id}) < ${c}`);
+  }
+  const fetched = (await db
+    .select(rowColumns)
+    .from(transmissions)
+    .where(and(...where))
+    .orderBy(...(newer ? [asc(transmissions.createdAt), asc(transmissions.id)] : [desc(transmissions.createdAt), desc(transmissions.id)]))
+    .limit(limit + 1)) as RawRow[];
+  const more = fetched.length > limit;
+  const page = fetched.slice(0, limit);
+  if (newer) page.reverse();
+  const rows = page.map(toLogRow);
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const hasOlder = newer ? cursor !== null : more;
+  const hasNewer = newer ? more : cursor !== null;
+  let newCount: number | null = null;
+  if (input.seenNewest) newCount = await countNewer(db, input.merchantId, input, input.seenNewest);
+  return {
+    rows,
+    olderCursor: hasOlder && last ? last.cursor : null,
+    newerCursor: hasNewer && first ? first.cursor : null,
+    newCount,
+  };
+}
+
+async function countNewer(db: Db, merchantId: string, f: LogFilter, seen: string): Promise<number | null> {
+  const c = decodeCursor(seen);
+  if (!c) return null;
+  const where = filterConditions(merchantId, f);
+  where.push(sql`(${transmissions.createdAt}, ${transmissions.id}) > (${c.createdAt}::timestamptz, ${c.id}::uuid)`);
+  // Capped so a burst of thousands of new rows costs no more than a page.
+  const inner = db.select({ one: sql`1` }).from(transmissions).where(and(...where)).limit(NEW_COUNT_CAP);
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(inner.as("newer"));
+  return row?.n ?? 0;
+}
+
+export interface AttemptView {
+  attemptNo: number;
+  startedAt: string;
+  durationMs: number;
+  statusCode: number | null;
+  requestPayload: string;
+  responseBody: string | null;
+  error: string | null;
+}
+
+export interface TransmissionDetail extends Omit<LogRow, "cursor"> {
+  payload: string;
+  lastError: string | null;
+  lastResponseBody: string | null;
+  resendOf: string | null;
+  triggeredByEmail: string | null;
+  updatedAt: string;
+  attemptsList: AttemptView[];
+  order: { id: string; themeCode: string; email: string; totalCents: number; currency: string } | null;
+}
+
+/** One transmission with every attempt; another merchant's id is "not found". */
+export async function getTransmission(db: Db, { merchantId, id }: { merchantId: string; id: string }): Promise<TransmissionDetail> {
+  if (!UUID.test(id)) throw new NotFoundError("No such transmission in your store.");
+  const [t] = await db
+    .select({
+      t: transmissions,
+      triggeredByEmail: users.email,
+    })
+    .from(transmissions)
+    .leftJoin(users, eq(users.id, transmissions.triggeredBy))
+    .where(and(eq(transmissions.id, id), eq(transmissions.merchantId, merchantId)));
+  if (!t) throw new NotFoundError("No such transmission in your store.");
+  const attempts = await db
+    .select()
+    .from(transmissionAttempts)
+    .where(and(eq(transmissionAttempts.transmissionId, id), eq(transmissionAttempts.merchantId, merchantId)))
+    .orderBy(asc(transmissionAttempts.attemptNo), asc(transmissionAttempts.id));
+  const [order] = t.t.orderId
+    ? await db
+        .select({ id: orders.id, themeCode: orders.themeCode, email: orders.email, totalCents: orders.totalCents, currency: orders.currency })
+        .from(orders)
+        .where(and(eq(orders.id, t.t.orderId), eq(orders.merchantId, merchantId)))
+    : [];
+  const r = t.t;
+  return {
+    id: r.id,
+    type: r.type,
+    direction: r.direction,
+    status: r.status,
+    description: r.description,
+    orderId: r.orderId,
+    email: r.email,
+    lastStatusCode: r.lastStatusCode,
+    attempts: r.attempts,
+    trigger: r.trigger,
+    createdAt: r.createdAt.toISOString(),
+    nextAttemptAt: r.nextAttemptAt.toISOString(),
+    deliveredAt: r.deliveredAt?.toISOString() ?? null,
+    updatedAt: r.updatedAt.toISOString(),
+    payload: r.payload,
+    lastError: r.lastError,
+    lastResponseBody: r.lastResponseBody,
+    resendOf: r.resendOf,
+    triggeredByEmail: t.triggeredByEmail,
+    attemptsList: attempts.map((a) => ({
+      attemptNo: a.attemptNo,
+      startedAt: a.startedAt.toISOString(),
+      durationMs: a.durationMs,
+      statusCode: a.statusCode,
+      requestPayload: a.requestPayload,
+      responseBody: a.responseBody,
+      error: a.error,
+    })),
+    order: order ?? null,
+  };
+}
+
+/** An order's transmissions, newest first (Review Order). */
+export async function listOrderTransmissions(db: Db, { merchantId, orderId }: { merchantId: string; orderId: string }): Promise<LogRow[]> {
+  const rows = (await db
+    .select(rowColumns)
+    .from(transmissions)
+    .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, orderId)))
+    .orderBy(desc(transmissions.createdAt), desc(transmissions.id))
+    .limit(100)) as RawRow[];
+  return rows.map(toLogRow);
+}
+
+export type HealthRange = "24h" | "7d";
+
+export interface HealthBucket {
+  /** Start of the hour, ISO. */
+  start: string;
+  delivered: number;
+  failed: number;
+  waiting: number;
+  paused: number;
+  skipped: number;
+}
+
+export interface LogHealth {
+  /** Created in the last 24 hours and now delivered / failed. */
+  delivered24h: number;
+  failed24h: number;
+  /** Waiting now (pending or being sent), whatever their age. */
+  waiting: number;
+  /** Held back now because the key is stale. */
+  paused: number;
+  lastSuccessAt: string | null;
+  range: HealthRange;
+  buckets: HealthBucket[];
+}
+
+const HOUR = 3_600_000;
+
+/** Health at a glance: last-24-hour totals, what waits now, and per-hour counts by status. */
+export async function getLogHealth(db: Db, { merchantId, range = "24h", now = new Date() }: { merchantId: string; range?: HealthRange; now?: Date }): Promise<LogHealth> {
+  const hours = range === "7d" ? 168 : 24;
+  const endHour = Math.floor(now.getTime() / HOUR) * HOUR + HOUR;
+  const since = new Date(endHour - hours * HOUR);
+  const dayAgo = new Date(now.getTime() - 24 * HOUR);
+
+  const perHour = rowsOf<{ hour: string; status: TransmissionStatus; n: number }>(
+    await db.execute(sql`
+      select to_char(date_trunc('hour', ${transmissions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:00:00"Z"') as hour,
+             ${transmissions.status} as status, count(*)::int as n
+        from ${transmissions}
+       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.createdAt} >= ${since.toISOString()}::timestamptz
+       group by 1, 2`),
+  );
+  const day = rowsOf<{ status: TransmissionStatus; n: number }>(
+    await db.execute(sql`
+      select ${transmissions.status} as status, count(*)::int as n
+        from ${transmissions}
+       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.createdAt} >= ${dayAgo.toISOString()}::timestamptz
+         and ${transmissions.status} in ('delivered', 'failed')
+       group by 1`),
+  );
+  const open = rowsOf<{ status: TransmissionStatus; n: number }>(
+    await db.execute(sql`
+      select ${transmissions.status} as status, count(*)::int as n
+        from ${transmissions}
+       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.status} in ('pending', 'sending', 'paused')
+       group by 1`),
+  );
+  const [last] = await db
+    .select({ at: transmissions.deliveredAt })
+    .from(transmissions)
+    .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.status, "delivered")))
+    .orderBy(desc(transmissions.createdAt), desc(transmissions.id))
+    .limit(1);
+
+  const buckets: HealthBucket[] = [];
+  const byStart = new Map<string, HealthBucket>();
+  for (let i = 0; i < hours; i++) {
+    const b: HealthBucket = { start: new Date(since.getTime() + i * HOUR).toISOString().replace(".000Z", "Z"), delivered: 0, failed: 0, waiting: 0, paused: 0, skipped: 0 };
+    buckets.push(b);
+    byStart.set(b.start, b);
+  }
+  for (const r of perHour) {
+    const b = byStart.get(r.hour);
+    if (!b) continue;
+    const n = Number(r.n);
+    if (r.status === "delivered") b.delivered += n;
+    else if (r.status === "failed") b.failed += n;
+    else if (r.status === "paused") b.paused += n;
+    else if (r.status === "skipped") b.skipped += n;
+    else b.waiting += n;
+  }
+  const count = (rows: { status: TransmissionStatus; n: number }[], ...s: TransmissionStatus[]) => rows.filter((r) => s.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
+  return {
+    delivered24h: count(day, "delivered"),
+    failed24h: count(day, "failed"),
+    waiting: count(open, "pending", "sending"),
+    paused: count(open, "paused"),
+    lastSuccessAt: last?.at ? last.at.toISOString() : null,
+    range,
+    buckets,
+  };
+}
+
+/** How many failed transmissions `Resend failed` would re-queue for this time range. */
+export async function countFailed(db: Db, { merchantId, from, to }: { merchantId: string; from: Date; to: Date }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(transmissions)
+    .where(and(...filterConditions(merchantId, { status: "failed", from, to })));
+  return Number(row?.n ?? 0);
+}
+
+export interface KeyState {
+  method: "off" | "api" | "pixel";
+  stale: boolean;
+  keyFingerprint: string | null;
+  /** Pending, sending and paused transmissions: what goes out once the key works again. */
+  waiting: number;
+}
+
+/** The stale-key banner's facts (and the resend item's: the method). */
+export async function getKeyState(db: Db, { merchantId }: { merchantId: string }): Promise<KeyState> {
+  const [cfg] = await db
+    .select({ method: ontraportConfigs.method, keyStatus: ontraportConfigs.keyStatus, fp: ontraportConfigs.apiKeyFingerprint })
+    .from(ontraportConfigs)
+    .where(eq(ontraportConfigs.merchantId, merchantId));
+  const stale = cfg?.keyStatus === "stale";
+  let waiting = 0;
+  if (stale) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(transmissions)
+      .where(and(eq(transmissions.merchantId, merchantId), inArray(transmissions.status, ["pending", "sending", "paused"])));
+    waiting = Number(row?.n ?? 0);
+  }
+  return { method: cfg?.method ?? "off", stale, keyFingerprint: cfg?.fp ?? null, waiting };
+}
+
+/** The latest transmission of an order, for the resend item's polling. */
+export async function getTransmissionStatus(db: Db, { merchantId, id }: { merchantId: string; id: string }) {
+  if (!UUID.test(id)) throw new NotFoundError("No such transmission in your store.");
+  const [row] = await db
+    .select({ id: transmissions.id, status: transmissions.status, lastStatusCode: transmissions.lastStatusCode, lastError: transmissions.lastError, attempts: transmissions.attempts, nextAttemptAt: transmissions.nextAttemptAt })
+    .from(transmissions)
+    .where(and(eq(transmissions.id, id), eq(transmissions.merchantId, merchantId)));
+  if (!row) throw new NotFoundError("No such transmission in your store.");
+  return row;
+}

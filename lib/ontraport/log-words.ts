@@ -1,0 +1,46 @@
+import type { TransmissionStatus, TransmissionType } from "@/lib/db/schema/ontraport";
+
+/** Names of transmission types in the merchant's words (the Transmission Log's `Type` column). */
+export const TYPE_LABELS: Record<TransmissionType, string> = {
+  sale: "Sale",
+  refund: "Refund",
+  auto_order_status: "Auto Order Status",
+  affiliate: "Affiliate",
+  fetch_items: "Fetch Items",
+  conversion_pixel: "Conversion Pixel",
+};
+
+/** The statuses the log filters by: `Waiting` covers queued and in-flight rows. */
+export const LOG_STATUSES = ["delivered", "failed", "waiting", "paused", "skipped"] as const;
+export type LogStatus = (typeof LOG_STATUSES)[number];
+
+export const LOG_STATUS_GROUPS: Record<LogStatus, readonly TransmissionStatus[]> = {
+  delivered: ["delivered"],
+  failed: ["failed"],
+  waiting: ["pending", "sending"],
+  paused: ["paused"],
+  skipped: ["skipped"],
+};
+
+export const LOG_STATUS_LABELS: Record<LogStatus, string> = {
+  delivered: "Delivered",
+  failed: "Failed",
+  waiting: "Waiting",
+  paused: "Paused",
+  skipped: "Skipped",
+};
+
+export function logStatusOf(s: TransmissionStatus): LogStatus {
+  if (s === "pending" || s === "sending") return "waiting";
+  return s;
+}
+
+export type StatusTone = "success" | "danger" | "info" | "warning" | "muted";
+
+export const LOG_STATUS_TONES: Record<LogStatus, StatusTone> = {
+  delivered: "success",
+  failed: "danger",
+  waiting: "info",
+  paused: "warning",
+  skipped: "muted",
+};
