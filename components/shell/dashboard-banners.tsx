@@ -1,9 +1,38 @@
+import Link from "next/link";
+import { KeyRound } from "lucide-react";
 import type { SessionUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { getKeyState } from "@/lib/ontraport/log-queries";
 
 /**
- * Banners shown on every dashboard page (for example the ONTRAPORT stale-key banner for admins).
- * Each banner is its own server component, added here.
+ * Banners shown on every dashboard page. Each banner is its own server component, added here.
  */
-export async function DashboardBanners({ user: _user }: { user: SessionUser }) {
-  return null;
+export async function DashboardBanners({ user }: { user: SessionUser }) {
+  return <StaleKeyBanner user={user} />;
+}
+
+/**
+ * While ONTRAPORT refuses the API key (401/403), deliveries are paused; admins, who can fix it,
+ * see why and how many transmissions wait, with a link straight to the key field. It clears by
+ * itself on the next page view after a new key is saved.
+ */
+async function StaleKeyBanner({ user }: { user: SessionUser }) {
+  if (user.role !== "admin") return null;
+  const state = await getKeyState(await getDb(), { merchantId: user.merchantId });
+  if (!state.stale || state.method !== "api") return null;
+  const n = state.waiting;
+  return (
+    <div role="alert" className="border-b border-amber-300 bg-amber-50 px-6 py-3 text-sm text-amber-950">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1">
+        <KeyRound className="size-4 shrink-0" aria-hidden="true" />
+        <p className="min-w-0 flex-1">
+          <strong>ONTRAPORT no longer accepts your API key</strong> (it is stale: expired or revoked in ONTRAPORT).{" "}
+          {n === 0 ? "No transmission is waiting yet." : `${n} ${n === 1 ? "transmission is" : "transmissions are"} waiting and will be sent as soon as you save a new key.`}
+        </p>
+        <Link href="/configuration/external-integrations/ontraport#api-key" className="font-semibold text-amber-950 underline">
+          Enter a new API key
+        </Link>
+      </div>
+    </div>
+  );
 }

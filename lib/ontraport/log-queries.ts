@@ -428,3 +428,23 @@ export async function getTransmissionStatus(db: Db, { merchantId, id }: { mercha
   if (!row) throw new NotFoundError("No such transmission in your store.");
   return row;
 }
+
+/** Delivered sale and refund payloads of an order, newest first: what ONTRAPORT actually received. */
+export async function listDeliveredOrderPayloads(db: Db, { merchantId, orderId }: { merchantId: string; orderId: string }) {
+  return db
+    .select({ type: transmissions.type, payload: transmissions.payload })
+    .from(transmissions)
+    .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, orderId), eq(transmissions.status, "delivered"), inArray(transmissions.type, ["sale", "refund"])))
+    .orderBy(desc(transmissions.createdAt), desc(transmissions.id));
+}
+
+/** What Review Order's Tools item needs: the method and whether the order is paid. */
+export async function getResendFacts(db: Db, { merchantId, orderId }: { merchantId: string; orderId: string }) {
+  const [order] = await db
+    .select({ stage: orders.currentStage, paymentStatus: orders.paymentStatus, totalCents: orders.totalCents, shippingCents: orders.shippingHandlingCents, currency: orders.currency })
+    .from(orders)
+    .where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId)));
+  if (!order) return null;
+  const { method } = await getKeyState(db, { merchantId });
+  return { method, order };
+}

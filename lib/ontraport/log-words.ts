@@ -10,6 +10,9 @@ export const TYPE_LABELS: Record<TransmissionType, string> = {
   conversion_pixel: "Conversion Pixel",
 };
 
+/** Every transmission type, in the log's filter order (kept here so client code need not load the schema). */
+export const LOG_TYPES = ["sale", "refund", "auto_order_status", "affiliate", "fetch_items", "conversion_pixel"] as const satisfies readonly TransmissionType[];
+
 /** The statuses the log filters by: `Waiting` covers queued and in-flight rows. */
 export const LOG_STATUSES = ["delivered", "failed", "waiting", "paused", "skipped"] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];
@@ -44,3 +47,8 @@ export const LOG_STATUS_TONES: Record<LogStatus, StatusTone> = {
   paused: "warning",
   skipped: "muted",
 };
+
+/** A transmission in words, e.g. "Sale DEMO-0000042": names the View button and the dialog. */
+export function transmissionName(t: { type: TransmissionType; orderId: string | null; description: string }): string {
+  return t.orderId ? `${TYPE_LABELS[t.type]} ${t.orderId}` : t.description;
+}

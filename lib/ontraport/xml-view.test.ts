@@ -47,3 +47,11 @@ describe("redactSecrets", () => {
     expect(redactSecrets('<field name="monkey">banana</field>')).toBe('<field name="monkey">banana</field>');
   });
 });
+
+describe("log words", () => {
+  it("names every transmission type of the schema", async () => {
+    const { TRANSMISSION_TYPES } = await import("@/lib/db/schema/ontraport");
+    const { LOG_TYPES } = await import("./log-words");
+    expect([...LOG_TYPES].sort()).toEqual([...TRANSMISSION_TYPES].sort());
+  });
+});
