@@ -356,4 +356,6 @@ CREATE INDEX "attempts_transmission_idx" ON "transmission_attempts" USING btree 
 CREATE UNIQUE INDEX "transmissions_idem_uq" ON "transmissions" USING btree ("merchant_id","idempotency_key");--> statement-breakpoint
 CREATE INDEX "transmissions_due_idx" ON "transmissions" USING btree ("next_attempt_at","id") WHERE "transmissions"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "transmissions_log_idx" ON "transmissions" USING btree ("merchant_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "transmissions_order_idx" ON "transmissions" USING btree ("merchant_id","order_id");
+CREATE INDEX "transmissions_order_idx" ON "transmissions" USING btree ("merchant_id","order_id");--> statement-breakpoint
+CREATE INDEX "transmissions_log_status_idx" ON "transmissions" USING btree ("merchant_id","status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "transmissions_email_idx" ON "transmissions" USING btree ("merchant_id",lower("email"));

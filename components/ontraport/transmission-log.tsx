@@ -70,7 +70,9 @@ export function TransmissionLog() {
     }
     const s = next.toString();
     router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
+    if (keepPage) top.current?.scrollIntoView({ block: "nearest" });
   };
+  const top = useRef<HTMLDivElement>(null);
 
   // New rows that arrived on the first page since the last refresh, announced to screen readers.
   const known = useRef<Set<string> | null>(null);
@@ -105,7 +107,7 @@ export function TransmissionLog() {
 
   const page = q.data;
   return (
-    <div className="space-y-3">
+    <div className="scroll-mt-4 space-y-3" ref={top}>
       <div className="flex flex-wrap items-end gap-3">
         <SelectField label="Type" className="w-44" value={params.get("type") ?? ""} onChange={(e) => navigate({ type: e.target.value || null })}>
           <option value="">All types</option>
@@ -226,7 +228,7 @@ export function TransmissionLog() {
             variant="secondary"
             size="sm"
             disabled={!page?.newerCursor}
-            onClick={() => page?.newerCursor && navigate({ cursor: page.newerCursor, dir: "newer", seen: params.get("seen") }, false)}
+            onClick={() => page?.newerCursor && navigate({ cursor: page.newerCursor, dir: "newer", seen: params.get("seen") }, true)}
           >
             <ChevronLeft className="size-4" aria-hidden="true" />
             Newer
@@ -235,7 +237,7 @@ export function TransmissionLog() {
             variant="secondary"
             size="sm"
             disabled={!page?.olderCursor}
-            onClick={() => page?.olderCursor && navigate({ cursor: page.olderCursor, dir: null, seen: params.get("seen") ?? (onFirstPage ? (page.rows[0]?.cursor ?? null) : null) }, false)}
+            onClick={() => page?.olderCursor && navigate({ cursor: page.olderCursor, dir: null, seen: params.get("seen") ?? (onFirstPage ? (page.rows[0]?.cursor ?? null) : null) }, true)}
           >
             Older
             <ChevronRight className="size-4" aria-hidden="true" />

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/client";
 import { ontraportConfigs, orders, transmissionAttempts, transmissions, users, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
@@ -65,6 +65,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * only, and rows created within the same millisecond would be skipped or shown twice.
  */
 const createdAtText = sql<string>`to_char(${transmissions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/*
+ * drizzle's `.desc()` indexes are `DESC NULLS LAST`, while SQL's plain `ORDER BY x DESC` means NULLS
+ * FIRST: the planner then ignores the index and sorts the whole merchant's log. Order exactly as
+ * the index does (and its mirror image for "newer").
+ */
+const NEWEST_FIRST = [sql`${transmissions.createdAt} desc nulls last`, sql`${transmissions.id} desc nulls last`];
+const OLDEST_FIRST = [sql`${transmissions.createdAt} asc nulls first`, sql`${transmissions.id} asc nulls first`];
 
 export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(`${createdAt}|${id}`, "utf8").toString("base64url");
@@ -170,7 +178,7 @@ export async function listTransmissions(db: Db, input: LogPageInput): Promise<Lo
     .select(rowColumns)
     .from(transmissions)
     .where(and(...where))
-    .orderBy(...(newer ? [asc(transmissions.createdAt), asc(transmissions.id)] : [desc(transmissions.createdAt), desc(transmissions.id)]))
+    .orderBy(...(newer ? OLDEST_FIRST : NEWEST_FIRST))
     .limit(limit + 1)) as RawRow[];
   const more = fetched.length > limit;
   const page = fetched.slice(0, limit);
@@ -285,7 +293,7 @@ export async function listOrderTransmissions(db: Db, { merchantId, orderId }: { 
     .select(rowColumns)
     .from(transmissions)
     .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, orderId)))
-    .orderBy(desc(transmissions.createdAt), desc(transmissions.id))
+    .orderBy(...NEWEST_FIRST)
     .limit(100)) as RawRow[];
   return rows.map(toLogRow);
 }
@@ -351,7 +359,7 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
     .select({ at: transmissions.deliveredAt })
     .from(transmissions)
     .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.status, "delivered")))
-    .orderBy(desc(transmissions.createdAt), desc(transmissions.id))
+    .orderBy(...NEWEST_FIRST)
     .limit(1);
 
   const buckets: HealthBucket[] = [];
@@ -435,7 +443,7 @@ export async function listDeliveredOrderPayloads(db: Db, { merchantId, orderId }
     .select({ type: transmissions.type, payload: transmissions.payload })
     .from(transmissions)
     .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, orderId), eq(transmissions.status, "delivered"), inArray(transmissions.type, ["sale", "refund"])))
-    .orderBy(desc(transmissions.createdAt), desc(transmissions.id));
+    .orderBy(...NEWEST_FIRST);
 }
 
 /** What Review Order's Tools item needs: the method and whether the order is paid. */

@@ -87,6 +87,10 @@ export const transmissions = pgTable(
     index("transmissions_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
     index("transmissions_log_idx").on(t.merchantId, t.createdAt.desc(), t.id.desc()),
     index("transmissions_order_idx").on(t.merchantId, t.orderId),
+    // Transmission Log: status filter pages and the health/banner counts of waiting rows stay index-only at 1,000,000 rows.
+    index("transmissions_log_status_idx").on(t.merchantId, t.status, t.createdAt.desc(), t.id.desc()),
+    // Transmission Log: search by contact e-mail.
+    index("transmissions_email_idx").on(t.merchantId, sql`lower(${t.email})`),
   ],
 );
 
