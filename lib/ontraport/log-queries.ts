@@ -161,11 +161,8 @@ function toLogRow(r: RawRow): LogRow {
   };
 }
 
-/**
- * One page of the Transmission Log, newest first, by keyset on (created_at, id): the cost of a page
- * does not grow with its depth, unlike OFFSET. An unreadable cursor is treated as "from the top".
- */
-export async function listTransmissions(db: Db, input: LogPageInput): Promise<LogPage> {
+/** The page query itself (exported so the benchmark can EXPLAIN exactly what the log runs). */
+export function logPageQuery(db: Db, input: LogPageInput) {
   const limit = Math.min(Math.max(input.limit ?? LOG_PAGE_SIZE, 1), 100);
   const where = filterConditions(input.merchantId, input);
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
@@ -174,12 +171,22 @@ export async function listTransmissions(db: Db, input: LogPageInput): Promise<Lo
     const c = sql`(${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`;
     where.push(newer ? sql`(${transmissions.createdAt}, ${transmissions.id}) > ${c}` : sql`(${transmissions.createdAt}, ${transmissions.id}) < ${c}`);
   }
-  const fetched = (await db
+  const query = db
     .select(rowColumns)
     .from(transmissions)
     .where(and(...where))
     .orderBy(...(newer ? OLDEST_FIRST : NEWEST_FIRST))
-    .limit(limit + 1)) as RawRow[];
+    .limit(limit + 1);
+  return { query, limit, cursor, newer };
+}
+
+/**
+ * One page of the Transmission Log, newest first, by keyset on (created_at, id): the cost of a page
+ * does not grow with its depth, unlike OFFSET. An unreadable cursor is treated as "from the top".
+ */
+export async function listTransmissions(db: Db, input: LogPageInput): Promise<LogPage> {
+  const { query, limit, cursor, newer } = logPageQuery(db, input);
+  const fetched = (await query) as RawRow[];
   const more = fetched.length > limit;
   const page = fetched.slice(0, limit);
   if (newer) page.reverse();
