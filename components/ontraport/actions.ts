@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions";
 import { countFailed } from "@/lib/ontraport/log-queries";
-import { enqueueManualResend, requeueFailed, wakeOutbox } from "./outbox";
+import { enqueueManualResend, requeueFailed } from "./outbox";
 
 const MAX_RANGE_MS = 366 * 86_400_000;
 
@@ -28,7 +28,6 @@ export const countFailedTransmissions = action({ schema: rangeSchema, role: "sup
  */
 export const resendFailedSlice = action({ schema: rangeSchema, role: "support" }, async (input, { user, db }) => {
   const count = await requeueFailed(db, { merchantId: user.merchantId, from: input.from, to: input.to });
-  if (count > 0) await wakeOutbox(db, user.merchantId);
   return { ok: true, data: { count } };
 });
 

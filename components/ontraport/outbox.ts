@@ -16,5 +16,3 @@ export async function enqueueManualResend(_db: Db, _input: { merchantId: string;
 export async function requeueFailed(_db: Db, _input: { merchantId: string; from: Date; to: Date }): Promise<number> {
   throw new UserError(NOT_YET);
 }
-
-export async function wakeOutbox(_db: Db, _merchantId: string): Promise<void> {}

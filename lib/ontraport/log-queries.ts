@@ -398,12 +398,12 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
   };
 }
 
-/** How many failed transmissions `Resend failed` would re-queue for this time range. */
+/** How many failed transmissions `Resend failed` would re-queue for this time range (outbound only: item fetches are not resent). */
 export async function countFailed(db: Db, { merchantId, from, to }: { merchantId: string; from: Date; to: Date }): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(transmissions)
-    .where(and(...filterConditions(merchantId, { status: "failed", from, to })));
+    .where(and(...filterConditions(merchantId, { status: "failed", from, to }), eq(transmissions.direction, "outbound")));
   return Number(row?.n ?? 0);
 }
 
