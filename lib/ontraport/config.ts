@@ -227,7 +227,7 @@ export interface SaveConfigurationInput {
  * Saves the method and the chosen method's fields in one transaction. Every field is validated
  * first; any error is a UserError naming its field and nothing is written.
  */
-export async function saveConfiguration(db: Db, input: SaveConfigurationInput): Promise<{ changes: string[] }> {
+export async function saveConfiguration(db: Db, input: SaveConfigurationInput): Promise<{ changes: string[]; noSubdomain: boolean }> {
   const { merchantId, userId, method } = input;
   const allowLocal = allowLocalOntraport();
   const newKey = method === "api" && input.apiKey && input.apiKey.trim() !== "" ? validateApiKey(input.apiKey) : null;
@@ -257,6 +257,7 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       .for("update");
     const changes: string[] = [];
     const now = new Date();
+    let noSubdomain = false;
 
     if (method === "api" && !newKey && !current!.hasKey) throw new UserError("Enter the ONTRAPORT API key. The API Integration needs one to send anything.", "apiKey");
 
@@ -265,10 +266,8 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       const byCode = new Map(rows.map((r) => [r.code, r]));
       for (const code of subdomains.keys()) if (!byCode.has(code)) throw new UserError(`There is no theme ${code} in your store.`, `subdomain_${code}`, 404);
       const after = rows.map((r) => (subdomains.has(r.code) ? subdomains.get(r.code)! : r.subdomain));
-      if (after.every((s) => !s)) {
-        const first = rows[0]?.code ?? "DEFAULT";
-        throw new UserError("Enter the ONTRAPORT Sub-domain for at least one theme; without one no pixel can fire.", `subdomain_${first}`);
-      }
+      // Allowed (a merchant may pick the method first), but said out loud in the result.
+      noSubdomain = after.every((s) => !s);
       for (const [code, host] of subdomains) {
         const row = byCode.get(code)!;
         if ((row.subdomain ?? null) === host) continue;
@@ -293,7 +292,7 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       await saveApiKey(tx, { merchantId, userId, key: newKey });
       changes.push("API key");
     }
-    return { changes };
+    return { changes, noSubdomain };
   });
 }
 

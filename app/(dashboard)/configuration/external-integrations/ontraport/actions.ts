@@ -24,7 +24,7 @@ export const saveConfigAction = formAction({ schema: configSchema, role: "admin"
   for (const [k, v] of Object.entries(input)) {
     if (k.startsWith("subdomain_") && typeof v === "string") subdomains[k.slice("subdomain_".length)] = v;
   }
-  const { changes } = await saveConfiguration(db, {
+  const { changes, noSubdomain } = await saveConfiguration(db, {
     merchantId: user.merchantId,
     userId: user.id,
     method: input.method,
@@ -33,7 +33,9 @@ export const saveConfigAction = formAction({ schema: configSchema, role: "admin"
     subdomains: input.method === "pixel" ? subdomains : undefined,
   });
   revalidatePath(PATH);
-  return { ok: true, message: changes.length ? `Saved: ${changes.join(", ")}.` : "Nothing changed.", data: { savedAt: Date.now() } };
+  const saved = changes.length ? `Saved: ${changes.join(", ")}.` : "Nothing changed.";
+  const warning = noSubdomain ? " No theme has an ONTRAPORT Sub-domain yet, so no pixel fires until you enter one." : "";
+  return { ok: true, message: saved + warning, data: { savedAt: Date.now() } };
 });
 
 export const turnOffAction = action({ schema: z.object({ confirm: z.literal(true) }), role: "admin" }, async (_input, { user, db }) => {

@@ -53,6 +53,7 @@ export function MethodForm(p: MethodFormProps) {
   const [confirmClear, setConfirmClear] = useState(false);
   const [testing, startTest] = useTransition();
   const [busy, startBusy] = useTransition();
+  const [, startSave] = useTransition();
   const [test, setTest] = useState<TestResult | null>(null);
   const formKey = state.ok ? String((state.data as { savedAt?: number } | undefined)?.savedAt ?? "saved") : "form";
 
@@ -87,7 +88,18 @@ export function MethodForm(p: MethodFormProps) {
   const status = KEY_STATUS[p.keyStatus];
 
   return (
-    <form action={submit} noValidate className="space-y-5" key={formKey}>
+    <form
+      // Submitted by hand: React's automatic reset after a form action would put the radios back to
+      // their first state while the shown fields follow the chosen method.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const fd = new FormData(e.currentTarget);
+        startSave(() => submit(fd));
+      }}
+      noValidate
+      className="space-y-5"
+      key={formKey}
+    >
       <FormMessage error={state.error} message={state.ok ? state.message : undefined} />
       {p.method === "off" && (
         <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700" role="status">
@@ -341,7 +353,7 @@ function SubdomainField({ theme, allowLocal, typed, error }: { theme: { code: st
       placeholder="ontraport.ontraport.com"
       spellCheck={false}
       autoComplete="off"
-      error={error}
+      error={error && value === typed ? error : undefined}
       help={help}
     />
   );

@@ -75,10 +75,12 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
         actions={
           <div className="flex items-center gap-2 text-sm">
             <span className="text-zinc-500">Integration:</span>
-            <Badge tone={view.method === "off" ? "muted" : view.pausedAt ? "danger" : "success"}>
-              {METHOD_LABEL[view.method]}
-              {view.method !== "off" && view.pausedAt ? " · Paused" : ""}
-            </Badge>
+            <span data-testid="integration-status">
+              <Badge tone={view.method === "off" ? "muted" : view.pausedAt ? "danger" : "success"}>
+                {METHOD_LABEL[view.method]}
+                {view.method !== "off" && view.pausedAt ? " · Paused" : ""}
+              </Badge>
+            </span>
           </div>
         }
       />
