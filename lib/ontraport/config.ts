@@ -357,7 +357,7 @@ export function describeChange(e: Pick<HistoryEntry, "action" | "target" | "deta
     case "ontraport.mapping_changed":
       return `${e.target}: ONTRAPORT Product Name ${d.to ? `set to "${String(d.to)}"` : "cleared (sends the Item ID)"}`;
     case "ontraport.polling_key_regenerated":
-      return "Polling key regenerated (the old one stopped working)";
+      return d.first ? "Polling key generated" : "Polling key regenerated (the old one stopped working)";
     case "ontraport.connection_tested":
       return `Connection tested: ${String(d.result)}${d.code ? ` (HTTP ${String(d.code)})` : ""}`;
     default:

@@ -103,7 +103,7 @@ export function MethodForm(p: MethodFormProps) {
       <FormMessage error={state.error} message={state.ok ? state.message : undefined} />
       {p.method === "off" && (
         <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700" role="status">
-          The integration is <strong>off</strong>: nothing is sent to ONTRAPORT and no pixel fires. Choose a method below and save to start.
+          The integration is <strong>off</strong>: nothing is sent to ONTRAPORT and no pixel fires.{p.readOnly ? "" : " Choose a method below and save to start."}
         </p>
       )}
       <fieldset disabled={p.readOnly} className="space-y-3">
