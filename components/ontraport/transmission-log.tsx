@@ -61,14 +61,20 @@ export function TransmissionLog() {
     placeholderData: (prev) => prev,
   });
 
+  // Two quick changes (type, then status) must both land: build on the last URL asked for, not on
+  // the one React has rendered so far.
+  const requested = useRef<{ base: string; next: string } | null>(null);
   const navigate = (change: Record<string, string | null>, keepPage = false) => {
-    const next = new URLSearchParams(sp.toString());
+    const rendered = sp.toString();
+    const from = requested.current && requested.current.base === rendered ? requested.current.next : rendered;
+    const next = new URLSearchParams(from);
     if (!keepPage) for (const k of ["cursor", "dir", "seen"]) next.delete(k);
     for (const [k, v] of Object.entries(change)) {
       if (v) next.set(k, v);
       else next.delete(k);
     }
     const s = next.toString();
+    requested.current = { base: rendered, next: s };
     router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
     if (keepPage) top.current?.scrollIntoView({ block: "nearest" });
   };
