@@ -69,7 +69,7 @@ test.describe("Order Management as admin", () => {
     await expect(history.getByRole("listitem").last()).toContainText("admin@demo.test");
 
     // Partial refund: one unit of the first line plus 1.00 of shipping.
-    const totalBefore = await page.getByLabel("Total refunded").textContent();
+    const totalBefore = await page.getByLabel("Total refunded", { exact: true }).textContent();
     await page.getByRole("button", { name: "Payments" }).click();
     await screenshot(page, "review-order-menu");
     await page.getByRole("menuitem", { name: "Partial refund" }).click();
@@ -86,8 +86,8 @@ test.describe("Order Management as admin", () => {
     await dialog.getByRole("button", { name: /^Refund \$/ }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByText(/Refund R-\d+ of \$[\d.,]+ recorded/)).toBeVisible();
-    await expect(page.getByLabel("Total refunded")).not.toHaveText(totalBefore ?? "");
-    await expect(page.getByLabel("Shipping and handling refunded")).toHaveText("$1.00");
+    await expect(page.getByLabel("Total refunded", { exact: true })).not.toHaveText(totalBefore ?? "");
+    await expect(page.getByLabel("Shipping and handling refunded", { exact: true })).toHaveText("$1.00");
     await expect(page.getByRole("table", { name: "Refunds of this order" }).getByRole("row")).toHaveCount(2);
     await expect(page.getByText("Processed").first()).toBeVisible();
     await screenshot(page, "review-order");
