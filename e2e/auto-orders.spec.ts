@@ -4,7 +4,7 @@ import { screenshot, storageStateFor } from "./support";
 test.use({ storageState: storageStateFor("admin") });
 
 async function act(page: Page, code: string, item: string) {
-  await page.getByRole("button", { name: `Actions for ${code}` }).click();
+  await page.getByTestId(`auto-order-${code}`).getByRole("button", { name: "Actions" }).click();
   await page.getByRole("menuitem", { name: new RegExp(`^${item}`) }).click();
 }
 

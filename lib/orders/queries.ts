@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { affiliates, autoOrders, orderLines, orders, orderStageHistory, refundLines, refunds, themes, users } from "@/lib/db/schema";
 import type { Stage } from "./paid";
@@ -8,22 +8,24 @@ export type OrderRow = Pick<
   "id" | "createdAt" | "currentStage" | "paymentStatus" | "paymentMethod" | "firstName" | "lastName" | "email" | "totalCents" | "totalRefundedCents" | "currency" | "themeCode"
 >;
 
-/** A keyset position: the last row seen (created time + id break ties). */
+/**
+ * A keyset position: the last row seen. `at` is the row's created time as PostgreSQL holds it
+ * (microseconds, which a JS Date would round away and so skip or repeat rows); the id breaks ties.
+ */
 export interface Cursor {
-  createdAt: Date;
+  at: string;
   id: string;
 }
 
 export function encodeCursor(c: Cursor): string {
-  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString("base64url");
+  return Buffer.from(`${c.at}|${c.id}`).toString("base64url");
 }
 
 export function decodeCursor(s: string | undefined | null): Cursor | null {
   if (!s) return null;
   const [at, id] = Buffer.from(s, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
+  if (!id || !at || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at)) return null;
+  return { at, id };
 }
 
 export interface ListOrdersInput {
@@ -41,7 +43,7 @@ export interface ListOrdersInput {
 }
 
 export interface OrderPage {
-  rows: OrderRow[];
+  rows: Array<OrderRow & { cursor: Cursor }>;
   /** Cursor for the next page in sort order, when there is one. */
   next: Cursor | null;
   /** Cursor for the previous page, when there is one. */
@@ -52,14 +54,23 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The search condition: exact order id, e-mail prefix, or name substring. */
+const ORDER_ID = /^[A-Za-z0-9]+-\d+$/;
+const FULL_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The search condition, narrowed by what was typed so the common searches use an index: an order
+ * id matches exactly (primary key), a whole e-mail exactly (lower(email) index); anything else
+ * is an e-mail prefix or part of a name, checked while walking the date index.
+ */
 function searchCondition(q: string): SQL | undefined {
   const t = q.trim();
   if (!t) return undefined;
   const lower = t.toLowerCase();
-  const conds: SQL[] = [eq(orders.id, t.toUpperCase()), sql`lower(${orders.email}) like ${`${escapeLike(lower)}%`}`];
-  if (!t.includes("@")) conds.push(sql`lower(${orders.firstName} || ' ' || ${orders.lastName}) like ${`%${escapeLike(lower)}%`}`);
-  return or(...conds);
+  if (ORDER_ID.test(t)) return eq(orders.id, t.toUpperCase());
+  if (FULL_EMAIL.test(t)) return sql`lower(${orders.email}) = ${lower}`;
+  const emailPrefix = sql`lower(${orders.email}) like ${`${escapeLike(lower)}%`}`;
+  if (t.includes("@")) return emailPrefix;
+  return or(emailPrefix, sql`lower(${orders.firstName} || ' ' || ${orders.lastName}) like ${`%${escapeLike(lower)}%`}`);
 }
 
 /**
@@ -77,14 +88,14 @@ export async function listOrders(db: Db, input: ListOrdersInput): Promise<OrderP
   const conds: Array<SQL | undefined> = [eq(orders.merchantId, input.merchantId)];
   if (input.stage) conds.push(eq(orders.currentStage, input.stage));
   if (input.q) conds.push(searchCondition(input.q));
-  if (cursor) {
-    const at = cursor.createdAt;
+  // Row comparisons and NULLS LAST/FIRST exactly as the indexes are built (created_at desc nulls
+  // last, id desc nulls last), so PostgreSQL reads the index in order and stops after `limit`.
+  if (cursor)
     conds.push(
       descending
-        ? or(lt(orders.createdAt, at), and(eq(orders.createdAt, at), lt(orders.id, cursor.id)))
-        : or(gt(orders.createdAt, at), and(eq(orders.createdAt, at), gt(orders.id, cursor.id))),
+        ? sql`(${orders.createdAt}, ${orders.id}) < (${cursor.at}::timestamptz, ${cursor.id})`
+        : sql`(${orders.createdAt}, ${orders.id}) > (${cursor.at}::timestamptz, ${cursor.id})`,
     );
-  }
   const rows = await db
     .select({
       id: orders.id,
@@ -99,17 +110,22 @@ export async function listOrders(db: Db, input: ListOrdersInput): Promise<OrderP
       totalRefundedCents: orders.totalRefundedCents,
       currency: orders.currency,
       themeCode: orders.themeCode,
+      at: sql<string>`to_char(${orders.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(orders)
     .where(and(...conds))
-    .orderBy(...(descending ? [desc(orders.createdAt), desc(orders.id)] : [asc(orders.createdAt), asc(orders.id)]))
+    .orderBy(
+      ...(descending
+        ? [sql`${orders.createdAt} desc nulls last`, sql`${orders.id} desc nulls last`]
+        : [sql`${orders.createdAt} asc nulls first`, sql`${orders.id} asc nulls first`]),
+    )
     .limit(limit + 1);
   const more = rows.length > limit;
-  const page = rows.slice(0, limit);
+  const page = rows.slice(0, limit).map(({ at, ...r }) => ({ ...r, cursor: { at, id: r.id } }));
   if (backwards) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const toCursor = (r: OrderRow | undefined): Cursor | null => (r ? { createdAt: r.createdAt, id: r.id } : null);
+  const toCursor = (r: { cursor: Cursor } | undefined): Cursor | null => r?.cursor ?? null;
   return backwards
     ? { rows: page, prev: more ? toCursor(first) : null, next: toCursor(last) }
     : { rows: page, prev: cursor ? toCursor(first) : null, next: more ? toCursor(last) : null };

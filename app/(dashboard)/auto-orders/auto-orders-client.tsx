@@ -62,7 +62,7 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
               <Tr key={r.id} data-testid={`auto-order-${r.code}`}>
                 <Td>
                   <div className="font-medium">{r.code}</div>
-                  <div className="text-xs text-zinc-500">
+                  <div className="whitespace-nowrap text-xs text-zinc-500">
                     from{" "}
                     <Link href={`/orders/${r.originalOrderId}`} className="text-accent-700 hover:underline">
                       {r.originalOrderId}
@@ -75,7 +75,7 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
                   <div className="text-xs text-zinc-500">{r.email}</div>
                 </Td>
                 <Td>
-                  <div>{r.item}</div>
+                  <div className="whitespace-nowrap">{r.item}</div>
                   <div className="text-xs text-zinc-500">{r.price}</div>
                 </Td>
                 <Td>
@@ -84,9 +84,9 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
                   {r.cancelReason && <div className="mt-0.5 text-xs text-zinc-500">{r.cancelReason}</div>}
                 </Td>
                 <Td className="whitespace-nowrap">{billing ? r.nextAttempt : "—"}</Td>
-                <Td className="tabular-nums">•••• {r.cardLast4}</Td>
+                <Td className="whitespace-nowrap tabular-nums">•••• {r.cardLast4}</Td>
                 <Td className="text-right">
-                  <MenuButton label={`Actions for ${r.code}`}>
+                  <MenuButton label="Actions">
                     <MenuItem disabled={!billing} hint={billing ? "Charge the card on file now" : "Reactivate it first"} onSelect={() => setOpen({ kind: "rebill", ao: r })}>
                       Rebill now
                     </MenuItem>

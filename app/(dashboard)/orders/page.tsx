@@ -131,7 +131,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
           <TBody>
             {page.rows.map((o) => (
               <Tr key={o.id}>
-                <Td>
+                <Td className="whitespace-nowrap">
                   <Link href={`/orders/${o.id}`} className="font-medium text-accent-700 hover:underline">
                     {o.id}
                   </Link>

@@ -120,7 +120,7 @@ export default async function ReviewOrderPage({ params }: Props) {
               <TBody>
                 {lines.map((l) => (
                   <Tr key={l.id}>
-                    <Td className="font-medium">{l.merchantItemId}</Td>
+                    <Td className="whitespace-nowrap font-medium">{l.merchantItemId}</Td>
                     <Td>
                       {l.description}
                       {l.frequency && <div className="text-xs text-zinc-500">Auto order, {l.frequency}</div>}
@@ -162,25 +162,24 @@ export default async function ReviewOrderPage({ params }: Props) {
                     <Th>When</Th>
                     <Th>By</Th>
                     <Th>Reason</Th>
-                    <Th className="text-right">Merchandise</Th>
-                    <Th className="text-right">Tax</Th>
-                    <Th className="text-right">Shipping</Th>
                     <Th className="text-right">Amount</Th>
                   </tr>
                 </THead>
                 <TBody>
                   {review.refunds.map((r) => (
                     <Tr key={r.id}>
-                      <Td className="font-medium">
+                      <Td className="whitespace-nowrap font-medium">
                         {r.code} {r.full && <Badge tone="muted">Complete</Badge>}
                       </Td>
                       <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
                       <Td>{r.byEmail ?? "—"}</Td>
                       <Td>{r.reason || "—"}</Td>
-                      <Td className="text-right tabular-nums">{money(r.merchandiseCents)}</Td>
-                      <Td className="text-right tabular-nums">{money(r.taxCents)}</Td>
-                      <Td className="text-right tabular-nums">{money(r.shippingHandlingCents)}</Td>
-                      <Td className="text-right font-medium tabular-nums">{money(r.amountCents)}</Td>
+                      <Td className="text-right tabular-nums">
+                        <div className="font-medium">{money(r.amountCents)}</div>
+                        <div className="whitespace-nowrap text-xs text-zinc-500">
+                          merchandise {money(r.merchandiseCents)}, tax {money(r.taxCents)}, shipping {money(r.shippingHandlingCents)}
+                        </div>
+                      </Td>
                     </Tr>
                   ))}
                 </TBody>
