@@ -176,7 +176,7 @@ export default async function ReviewOrderPage({ params }: Props) {
                       <Td>{r.reason || "—"}</Td>
                       <Td className="text-right tabular-nums">
                         <div className="font-medium">{money(r.amountCents)}</div>
-                        <div className="whitespace-nowrap text-xs text-zinc-500">
+                        <div className="text-xs text-zinc-500">
                           merchandise {money(r.merchandiseCents)}, tax {money(r.taxCents)}, shipping {money(r.shippingHandlingCents)}
                         </div>
                       </Td>
