@@ -67,7 +67,9 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
                     <Link href={`/orders/${r.originalOrderId}`} className="text-accent-700 hover:underline">
                       {r.originalOrderId}
                     </Link>
-                    , {r.rebillCount} rebill{r.rebillCount === 1 ? "" : "s"}
+                  </div>
+                  <div className="text-xs text-zinc-500">
+                    {r.rebillCount} rebill{r.rebillCount === 1 ? "" : "s"}
                   </div>
                 </Td>
                 <Td>
@@ -83,7 +85,7 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
                   {r.status === "card declined" && <div className="mt-0.5 text-xs text-red-700">{r.failureReason} (attempt {r.attempts} of 3)</div>}
                   {r.cancelReason && <div className="mt-0.5 text-xs text-zinc-500">{r.cancelReason}</div>}
                 </Td>
-                <Td className="whitespace-nowrap">{billing ? r.nextAttempt : "—"}</Td>
+                <Td>{billing ? r.nextAttempt : "—"}</Td>
                 <Td className="whitespace-nowrap tabular-nums">•••• {r.cardLast4}</Td>
                 <Td className="text-right">
                   <MenuButton label="Actions">
