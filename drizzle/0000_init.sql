@@ -299,7 +299,6 @@ CREATE TABLE "worker_heartbeats" (
 	"pid" integer NOT NULL,
 	"kind" text DEFAULT 'standalone' NOT NULL,
 	"delivered" integer DEFAULT 0 NOT NULL,
-	"stopped_at" timestamp with time zone,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"beat_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -113,7 +113,8 @@ export class OutboxWorker {
     this.loopsDone = [];
     if (this.unlisten) await this.unlisten().catch(() => {});
     this.unlisten = null;
-    await this.o.db.execute(sql`update worker_heartbeats set stopped_at = now(), delivered = ${this.finished} where worker_id = ${this.id}`).catch(() => {});
+    // A stopped worker is no longer counted by /api/health.
+    await this.o.db.execute(sql`delete from worker_heartbeats where worker_id = ${this.id}`).catch(() => {});
   }
 
   /** New work may be there: wake the loops now. */

@@ -142,8 +142,8 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   pid: integer().notNull(),
   /** `embedded` (inside the web server) or `standalone` (`npm run worker`). */
   kind: text().notNull().default("standalone"),
+  /** Transmissions this worker has finished (any outcome) since it started. */
   delivered: integer().notNull().default(0),
-  stoppedAt: timestamp({ withTimezone: true }),
   startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   beatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
