@@ -8,7 +8,7 @@ import { OutboxWorker, type WorkerOptions } from "./worker";
 
 /** What a standalone worker needs from the environment (it does not need the web server's secrets). */
 const workerEnv = z.object({
-  DATABASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
   DATA_DIR: z.string().min(1).default("./.data"),
   CARTLINK_ENCRYPTION_KEY: z.string().refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),

@@ -60,6 +60,8 @@ export class OutboxWorker {
   private running = false;
   private loopsDone: Promise<void>[] = [];
   private wakeWaiters: Array<() => void> = [];
+  /** Counts wake-ups, so one that arrives during a cycle is not lost. */
+  private wakeSeq = 0;
   private dispatchDirty = true;
   private dispatching: Promise<void> | null = null;
   private lastReap = 0;
@@ -120,6 +122,7 @@ export class OutboxWorker {
   /** New work may be there: wake the loops now. */
   wake(): void {
     this.dispatchDirty = true;
+    this.wakeSeq += 1;
     const w = this.wakeWaiters;
     this.wakeWaiters = [];
     for (const f of w) f();
@@ -134,13 +137,14 @@ export class OutboxWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       let n = 0;
+      const seen = this.wakeSeq;
       try {
         n = await this.cycle();
       } catch (e) {
         this.o.log(`outbox worker: ${e instanceof Error ? e.message : String(e)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
-      if (n === 0 && this.running) await this.waitForWake();
+      if (n === 0 && this.running && seen === this.wakeSeq) await this.waitForWake();
     }
   }
 
