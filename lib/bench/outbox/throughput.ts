@@ -61,7 +61,7 @@ export const throughputBenchmark: Benchmark = {
         }),
       );
       const bossSeconds = (performance.now() - bossStarted) / 1000;
-      await boss.stop({ graceful: false, wait: true });
+      await boss.stop({ graceful: false });
       const bossStats = await f.client.stats();
       const cartlinkRate = n / cartlinkSeconds;
       const bossRate = n / bossSeconds;
