@@ -45,13 +45,16 @@ export async function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
     "User-Agent": USER_AGENT,
   };
   if (r.transmissionId) headers["X-Transmission-Id"] = r.transmissionId;
+  // A timer cleared on completion (AbortSignal.timeout would keep one alive per request for the full timeout).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException("timeout", "TimeoutError")), r.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   try {
     const res = await fetch(r.endpoint, {
       method: "POST",
       headers,
       body: formBody(r),
       redirect: "manual",
-      signal: AbortSignal.timeout(r.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      signal: abort.signal,
     });
     const body = await res.text();
     const reset = Number(res.headers.get("x-rate-limit-reset"));
@@ -63,7 +66,9 @@ export async function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
       error: null,
     };
   } catch (e) {
-    return { statusCode: null, body: "", rateLimitReset: null, durationMs: Math.round(performance.now() - started), error: describeNetworkError(e, r.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+    return { statusCode: null, body: "", rateLimitReset: null, durationMs: Math.round(performance.now() - started), error: describeNetworkError(abort.signal.aborted ? abort.signal.reason : e, r.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

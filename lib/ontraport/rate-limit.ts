@@ -38,23 +38,33 @@ export function available(shape: BucketShape, tokens: number, refilledAt: Date, 
 /**
  * Takes up to `want` tokens for a merchant, inside the caller's transaction (the bucket row stays
  * locked until it commits). Returns how many were granted: 0 while ONTRAPORT's 429 block lasts.
+ * One statement in the common case: claims are on the hot path.
  */
 export async function takeTokens(tx: Db, merchantId: string, want: number, limitPerMinute: number, now: Date): Promise<number> {
   const shape = bucketFor(limitPerMinute);
   const nowIso = now.toISOString();
-  await tx.execute(sql`insert into ontraport_rate_windows (merchant_id, tokens, refilled_at) values (${merchantId}, ${shape.burst}, ${nowIso}::timestamptz) on conflict (merchant_id) do nothing`);
-  const [row] = rowsOf<{ tokens: number | string; refilled_at: Date | string; blocked_until: Date | string | null }>(
-    await tx.execute(sql`select tokens, refilled_at, blocked_until from ontraport_rate_windows where merchant_id = ${merchantId} for update`),
-  );
-  if (!row) return 0;
-  if (row.blocked_until && new Date(row.blocked_until).getTime() > now.getTime()) return 0;
-  const refilledAt = new Date(row.refilled_at);
-  const avail = available(shape, Number(row.tokens), refilledAt, now);
-  const granted = Math.max(0, Math.min(want, Math.floor(avail)));
-  // Never move refilled_at backwards (another process's clock may be a little ahead).
-  const stamp = refilledAt.getTime() > now.getTime() ? refilledAt.toISOString() : nowIso;
-  await tx.execute(sql`update ontraport_rate_windows set tokens = ${avail - granted}, refilled_at = ${stamp}::timestamptz where merchant_id = ${merchantId}`);
-  return granted;
+  const take = async () =>
+    rowsOf<{ granted: number }>(
+      await tx.execute(sql`
+        with cur as (select tokens, refilled_at, blocked_until from ontraport_rate_windows where merchant_id = ${merchantId} for update),
+        g as (
+          select refilled_at,
+            least(${shape.burst}::float8, tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - refilled_at))::float8) * ${shape.perSecond}::float8) as avail,
+            coalesce(blocked_until > ${nowIso}::timestamptz, false) as blocked
+          from cur),
+        n as (select refilled_at, avail, case when blocked then 0 else greatest(0, least(${want}::int, floor(avail)::int)) end as granted from g)
+        update ontraport_rate_windows w
+          -- Never move refilled_at backwards (another process's clock may be a little ahead).
+          set tokens = n.avail - n.granted, refilled_at = greatest(n.refilled_at, ${nowIso}::timestamptz)
+        from n where w.merchant_id = ${merchantId}
+        returning n.granted`),
+    );
+  let rows = await take();
+  if (!rows.length) {
+    await tx.execute(sql`insert into ontraport_rate_windows (merchant_id, tokens, refilled_at) values (${merchantId}, ${shape.burst}, ${nowIso}::timestamptz) on conflict (merchant_id) do nothing`);
+    rows = await take();
+  }
+  return Number(rows[0]?.granted ?? 0);
 }
 
 /** ONTRAPORT said 429: nothing goes out for this merchant before `until`. */

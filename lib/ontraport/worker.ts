@@ -158,7 +158,10 @@ export class OutboxWorker {
     }
     const batch = await this.claim(now);
     if (!batch.length) return 0;
-    await Promise.all(batch.map((t) => this.sendOne(t)));
+    const results = await Promise.all(batch.map((t) => this.sendOne(t)));
+    // One transaction records the whole batch: a commit per delivery would cost more than the POST.
+    await finishAttempts(this.o.db, results, this.o.clock(), this.id);
+    this.finished += results.length;
     return batch.length;
   }
 
@@ -249,7 +252,7 @@ export class OutboxWorker {
     return k;
   }
 
-  private async sendOne(t: Claimed): Promise<void> {
+  private async sendOne(t: Claimed): Promise<AttemptResult> {
     const startedAt = this.o.clock();
     const request: DeliveryRequest = {
       endpoint: t.endpoint_url || this.o.endpoint,
@@ -267,8 +270,7 @@ export class OutboxWorker {
       response = { statusCode: null, body: "", rateLimitReset: null, durationMs: 0, error: `Could not send: ${e instanceof Error ? e.message : String(e)}` };
     }
     const outcome: Outcome = SENDABLE.has(t.type) ? classify(response) : { kind: "bad_request", message: `${t.type} is not sent to ONTRAPORT` };
-    await finishAttempt(this.o.db, { t, request, response, outcome, startedAt, now: this.o.clock(), workerId: this.id });
-    this.finished += 1;
+    return { t, request, response, outcome, startedAt };
   }
 
   private async heartbeat(): Promise<void> {
@@ -286,68 +288,96 @@ export async function reclaimExpiredLeases(db: Db, now: Date): Promise<number> {
   return rows.length;
 }
 
-/** Records the attempt and moves the transmission, in one transaction, per the response table. */
-export async function finishAttempt(
-  db: Db,
-  a: { t: Claimed; request: DeliveryRequest; response: DeliveryResponse; outcome: Outcome; startedAt: Date; now: Date; workerId: string },
-): Promise<void> {
-  const { t, response, outcome, now } = a;
+export interface AttemptResult {
+  t: Claimed;
+  request: DeliveryRequest;
+  response: DeliveryResponse;
+  outcome: Outcome;
+  startedAt: Date;
+}
+
+/**
+ * Records the attempts and moves each transmission per the response table, in one transaction.
+ * Only rows this worker still holds are moved (a row whose lease ran out belongs to someone else now).
+ */
+export async function finishAttempts(db: Db, results: AttemptResult[], now: Date, workerId: string): Promise<void> {
+  if (!results.length) return;
+  const nowIso = now.toISOString();
+  await db.transaction(async (tx) => {
+    await tx.insert(transmissionAttempts).values(
+      results.map(({ t, request, response, outcome, startedAt }) => ({
+        transmissionId: t.id,
+        merchantId: t.merchant_id,
+        attemptNo: t.attempts + 1,
+        startedAt,
+        durationMs: response.durationMs,
+        statusCode: response.statusCode,
+        requestPayload: redactedRequest(request),
+        responseBody: response.body || null,
+        error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
+      })),
+    );
+    const delivered = results.filter((r) => r.outcome.kind === "delivered");
+    if (delivered.length) {
+      const values = sql.join(
+        delivered.map((r) => sql`(${r.t.id}::uuid, ${r.response.statusCode}::int, ${r.response.body || null}::text)`),
+        sql`, `,
+      );
+      await tx.execute(sql`update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
+          last_status_code = v.code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
+        from (values ${values}) as v(id, code, body)
+        where t.id = v.id and t.status = 'sending' and t.locked_by = ${workerId}`);
+      const keys = new Map<string, AttemptResult>();
+      for (const r of delivered) if (r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
+      for (const r of keys.values())
+        await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
+          where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
+    }
+    for (const r of results) if (r.outcome.kind !== "delivered") await applyOutcome(tx, r, now, workerId);
+  });
+}
+
+async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: string): Promise<void> {
+  const { t, response, outcome } = r;
   const nowIso = now.toISOString();
   const body = response.body || null;
-  const mine = sql`id = ${t.id}::uuid and status = 'sending' and locked_by = ${a.workerId}`;
-  await db.transaction(async (tx) => {
-    await tx.insert(transmissionAttempts).values({
-      transmissionId: t.id,
-      merchantId: t.merchant_id,
-      attemptNo: t.attempts + 1,
-      startedAt: a.startedAt,
-      durationMs: response.durationMs,
-      statusCode: response.statusCode,
-      requestPayload: redactedRequest(a.request),
-      responseBody: body,
-      error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
-    });
-    const common = sql`attempts = attempts + 1, last_status_code = ${response.statusCode}, last_response_body = ${body}, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
-    switch (outcome.kind) {
-      case "delivered":
-        await tx.execute(sql`update transmissions set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, ${common} where ${mine}`);
-        if (t.key_status !== "valid")
-          await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${response.statusCode}
-            where merchant_id = ${t.merchant_id} and api_key_ciphertext = ${t.api_key_ciphertext}`);
-        return;
-      case "rejected":
-      case "bad_request":
-        await tx.execute(sql`update transmissions set status = 'failed', last_error = ${outcome.message}, ${common} where ${mine}`);
-        return;
-      case "stale_key": {
-        // Pause only if the key that was refused is still the saved one; a key replaced meanwhile is tried at once.
-        const paused = rowsOf<{ merchant_id: string }>(
-          await tx.execute(sql`update ontraport_configs set key_status = 'stale', key_status_at = ${nowIso}::timestamptz, key_status_code = ${response.statusCode},
-            paused_at = coalesce(paused_at, ${nowIso}::timestamptz), paused_reason = coalesce(paused_reason, ${`ONTRAPORT refused the API key (${response.statusCode}): save a new key to resume`})
-            where merchant_id = ${t.merchant_id} and api_key_ciphertext = ${t.api_key_ciphertext} returning merchant_id`),
-        );
-        const status = paused.length ? "paused" : "pending";
-        await tx.execute(sql`update transmissions set status = ${status}::transmission_status, next_attempt_at = ${nowIso}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
-        return;
-      }
-      case "rate_limited": {
-        const until = new Date(now.getTime() + outcome.resetSeconds * 1000);
-        await blockUntil(tx, t.merchant_id, until, now);
-        await tx.execute(sql`update transmissions set status = 'pending', next_attempt_at = ${until.toISOString()}::timestamptz, last_error = ${`Rate limited by ONTRAPORT: retry in ${outcome.resetSeconds} s`}, ${common} where ${mine}`);
-        return;
-      }
-      case "transient": {
-        const step = t.retry_step + 1;
-        if (step > RETRY_SCHEDULE_MS.length) {
-          await tx.execute(sql`update transmissions set status = 'failed', retry_step = ${step}, last_error = ${`Gave up after ${step} attempts: ${outcome.message}`}, ${common} where ${mine}`);
-          return;
-        }
-        const next = new Date(now.getTime() + RETRY_SCHEDULE_MS[step - 1]!);
-        await tx.execute(sql`update transmissions set status = 'pending', retry_step = ${step}, next_attempt_at = ${next.toISOString()}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
-        return;
-      }
+  const mine = sql`id = ${t.id}::uuid and status = 'sending' and locked_by = ${workerId}`;
+  const common = sql`attempts = attempts + 1, last_status_code = ${response.statusCode}, last_response_body = ${body}, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
+  switch (outcome.kind) {
+    case "delivered":
+      return;
+    case "rejected":
+    case "bad_request":
+      await tx.execute(sql`update transmissions set status = 'failed', last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
+    case "stale_key": {
+      // Pause only if the key that was refused is still the saved one; a key replaced meanwhile is tried at once.
+      const paused = rowsOf<{ merchant_id: string }>(
+        await tx.execute(sql`update ontraport_configs set key_status = 'stale', key_status_at = ${nowIso}::timestamptz, key_status_code = ${response.statusCode},
+          paused_at = coalesce(paused_at, ${nowIso}::timestamptz), paused_reason = coalesce(paused_reason, ${`ONTRAPORT refused the API key (${response.statusCode}): save a new key to resume`})
+          where merchant_id = ${t.merchant_id} and api_key_ciphertext = ${t.api_key_ciphertext} returning merchant_id`),
+      );
+      const status = paused.length ? "paused" : "pending";
+      await tx.execute(sql`update transmissions set status = ${status}::transmission_status, next_attempt_at = ${nowIso}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
     }
-  });
+    case "rate_limited": {
+      const until = new Date(now.getTime() + outcome.resetSeconds * 1000);
+      await blockUntil(tx, t.merchant_id, until, now);
+      await tx.execute(sql`update transmissions set status = 'pending', next_attempt_at = ${until.toISOString()}::timestamptz, last_error = ${`Rate limited by ONTRAPORT: retry in ${outcome.resetSeconds} s`}, ${common} where ${mine}`);
+      return;
+    }
+    case "transient": {
+      const step = t.retry_step + 1;
+      if (step > RETRY_SCHEDULE_MS.length) {
+        await tx.execute(sql`update transmissions set status = 'failed', retry_step = ${step}, last_error = ${`Gave up after ${step} attempts: ${outcome.message}`}, ${common} where ${mine}`);
+        return;
+      }
+      const next = new Date(now.getTime() + RETRY_SCHEDULE_MS[step - 1]!);
+      await tx.execute(sql`update transmissions set status = 'pending', retry_step = ${step}, next_attempt_at = ${next.toISOString()}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
+    }
+  }
 }
 
 type Unlisten = () => Promise<void>;
