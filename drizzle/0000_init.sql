@@ -358,7 +358,7 @@ CREATE INDEX "refunds_order_idx" ON "refunds" USING btree ("order_id");--> state
 CREATE UNIQUE INDEX "themes_merchant_code_uq" ON "themes" USING btree ("merchant_id","code");--> statement-breakpoint
 CREATE INDEX "attempts_transmission_idx" ON "transmission_attempts" USING btree ("transmission_id","attempt_no");--> statement-breakpoint
 CREATE UNIQUE INDEX "transmissions_idem_uq" ON "transmissions" USING btree ("merchant_id","idempotency_key");--> statement-breakpoint
-CREATE INDEX "transmissions_due_idx" ON "transmissions" USING btree ("next_attempt_at","seq") WHERE "transmissions"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "transmissions_due_idx" ON "transmissions" USING btree ("merchant_id","next_attempt_at","seq") WHERE "transmissions"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "transmissions_lease_idx" ON "transmissions" USING btree ("lease_until") WHERE "transmissions"."status" = 'sending';--> statement-breakpoint
 CREATE INDEX "transmissions_open_order_idx" ON "transmissions" USING btree ("merchant_id","order_id","seq") WHERE "transmissions"."status" in ('pending', 'sending', 'paused');--> statement-breakpoint
 CREATE INDEX "transmissions_log_idx" ON "transmissions" USING btree ("merchant_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint

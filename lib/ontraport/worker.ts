@@ -203,15 +203,29 @@ export class OutboxWorker {
               and (w.merchant_id is null or (
                 (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
                 and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
+          ),
+          -- Per merchant, the oldest due rows straight off the partial index (no lock yet), ranked so a
+          -- batch takes turns between merchants instead of draining the biggest backlog first.
+          cand as (
+            select d.id, d.next_attempt_at, d.seq, e.rate_limit_per_minute,
+              row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
+            from eligible e
+            cross join lateral (
+              select t.id, t.next_attempt_at, t.seq from transmissions t
+              where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
+                -- A refund or status change waits for the same order's earlier transmissions.
+                and (t.type = 'sale' or t.order_id is null or not exists (
+                  select 1 from transmissions p
+                  where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
+                    and p.status in ('pending', 'sending', 'paused')))
+              order by t.next_attempt_at, t.seq
+              limit ${this.o.batchSize * 4}
+            ) d
           )
-          select t.id, t.merchant_id, e.rate_limit_per_minute from transmissions t
-          join eligible e on e.merchant_id = t.merchant_id
-          where t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
-            and (t.type = 'sale' or t.order_id is null or not exists (
-              select 1 from transmissions p
-              where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
-                and p.status in ('pending', 'sending', 'paused')))
-          order by t.next_attempt_at, t.seq
+          select t.id, t.merchant_id, cand.rate_limit_per_minute from transmissions t
+          join cand on cand.id = t.id
+          where t.status = 'pending'
+          order by cand.rn, cand.next_attempt_at, cand.seq
           limit ${this.o.batchSize}
           for update of t skip locked`),
       );

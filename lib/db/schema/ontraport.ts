@@ -91,7 +91,7 @@ export const transmissions = pgTable(
   (t) => [
     uniqueIndex("transmissions_idem_uq").on(t.merchantId, t.idempotencyKey),
     // Partial indexes keep claims fast however many delivered rows pile up (see toolchain.md).
-    index("transmissions_due_idx").on(t.nextAttemptAt, t.seq).where(sql`${t.status} = 'pending'`),
+    index("transmissions_due_idx").on(t.merchantId, t.nextAttemptAt, t.seq).where(sql`${t.status} = 'pending'`),
     index("transmissions_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
     index("transmissions_open_order_idx").on(t.merchantId, t.orderId, t.seq).where(sql`${t.status} in ('pending', 'sending', 'paused')`),
     index("transmissions_log_idx").on(t.merchantId, t.createdAt.desc(), t.id.desc()),
