@@ -4,6 +4,7 @@ import { ontraportConfigs, transmissionAttempts, transmissions } from "@/lib/db/
 import { SimClient } from "@/lib/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { insertBacklog } from "@/lib/bench/outbox/fixture";
 import { apiMerchant, configOf, placeOrder, resolveTestKey } from "./testing";
 import { OutboxWorker } from "./worker";
 
@@ -31,7 +32,7 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
     await t.db.execute(sql`truncate transmission_attempts, transmissions, domain_events, ontraport_rate_windows, ontraport_configs, order_stage_history, refund_lines, refunds, order_lines, orders, merchants cascade`);
     await client.reset({ all: true });
     offset = 0;
-    worker = new OutboxWorker({ db: t.db, endpoint: sim.endpoint, clock, resolveKey: resolveTestKey, listen: false, timeoutMs: 300, leaseMs: 2000 });
+    worker = new OutboxWorker({ db: t.db, endpoint: sim.endpoint, clock, resolveKey: resolveTestKey, listen: false, timeoutMs: 2500, leaseMs: 5000 });
     await apiMerchant(t.db, "M1", { key: "key-one" });
   });
 
@@ -88,7 +89,7 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
 
   it.each([
     ["a 500", { status: 500 }, /500/],
-    ["a slow answer past the timeout", { delayMs: 1500 }, /timeout/],
+    ["a slow answer past the timeout", { delayMs: 4000 }, /timeout/],
     ["a dropped connection", { drop: true }, /Connection error/],
     ["a malformed answer", { malformed: true }, /not XML/],
   ])("schedules a retry after %s, then delivers", async (_name, fault, error) => {
@@ -116,6 +117,32 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
       for (let i = 0; i < 100 && (await client.notifications({ orderId })).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(await client.notifications({ orderId })).toHaveLength(1);
       console.log(`[${kind}] payment to receipt: ${Date.now() - started} ms`);
+    } finally {
+      await live.stop();
+    }
+  });
+
+  it("delivers merchant C's sale while A holds 5,000 rate-limited transmissions and B's key is stale", { timeout: 60_000 }, async () => {
+    await client.setKey("key-b", "stale");
+    await client.setKey("key-c", "valid");
+    await apiMerchant(t.db, "A", { key: "key-one", rateLimitPerMinute: 60 });
+    await apiMerchant(t.db, "B", { key: "key-b" });
+    await apiMerchant(t.db, "C", { key: "key-c" });
+    await insertBacklog(t.db, "A", 5000);
+    for (let i = 0; i < 20; i++) await placeOrder(t.db, "B");
+    const live = new OutboxWorker({ db: t.db, endpoint: sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 2000, leaseMs: 5000 });
+    await live.start();
+    try {
+      // Let A spend its burst and B hit its stale key.
+      for (let i = 0; i < 50 && (await configOf(t.db, "B")).pausedAt === null; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await configOf(t.db, "B")).keyStatus).toBe("stale");
+      const started = Date.now();
+      const orderId = await placeOrder(t.db, "C");
+      for (let i = 0; i < 100 && (await client.notifications({ orderId })).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await client.notifications({ orderId })).toHaveLength(1);
+      console.log(`[${kind}] fairness: C's sale reached ONTRAPORT ${Date.now() - started} ms after payment, beside A's backlog of 5,000`);
+      const [aSent] = await t.db.select({ n: sql<number>`count(*)::int` }).from(transmissions).where(and(eq(transmissions.merchantId, "A"), eq(transmissions.status, "delivered")));
+      expect(Number(aSent!.n)).toBeLessThan(10);
     } finally {
       await live.stop();
     }
