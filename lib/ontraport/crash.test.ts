@@ -152,7 +152,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
 });
 
 describe("the embedded database", () => {
-  it("refuses a second process, so it never runs two workers on one data folder", async () => {
+  it("refuses a second process, so it never runs two workers on one data folder", { timeout: 120_000 }, async () => {
     const t = await openTestDatabase("pglite");
     try {
       const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
