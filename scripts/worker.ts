@@ -5,6 +5,7 @@
  */
 import { openDatabase } from "@/lib/db/client";
 import { parseWorkerEnv, workerFromEnv } from "@/lib/ontraport/runtime";
+import { startRebillScheduler } from "@/lib/orders/rebill-scheduler";
 
 async function main() {
   const e = parseWorkerEnv();
@@ -12,11 +13,13 @@ async function main() {
   const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: e.CARTLINK_WORKER_LOOPS + 2 });
   const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m) });
   await worker.start();
+  const stopRebills = startRebillScheduler(database.db, (m) => console.error(m));
   console.log(`cartlink worker ${worker.id} started (${e.CARTLINK_WORKER_LOOPS} loops, batches of ${e.CARTLINK_WORKER_BATCH}).`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    stopRebills();
     await worker.stop();
     await database.close();
     console.log(`cartlink worker ${worker.id} stopped after ${worker.finished} transmissions.`);

@@ -51,7 +51,12 @@ export function startEmbeddedWorker(): Promise<OutboxWorker> {
     const db = await getDb();
     const worker = workerFromEnv(db, parseWorkerEnv(), { kind: "embedded", log: (m) => console.error(m) });
     await worker.start();
-    const stop = () => void worker.stop().catch(() => {});
+    const { startRebillScheduler } = await import("@/lib/orders/rebill-scheduler");
+    const stopRebills = startRebillScheduler(db, (m) => console.error(m));
+    const stop = () => {
+      stopRebills();
+      void worker.stop().catch(() => {});
+    };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
     return worker;
