@@ -34,7 +34,7 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /.*\.setup\.ts$/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 860 } }, dependencies: ["setup"] },
+    { name: "chromium", testMatch: /.*\.spec\.ts$/, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 860 } }, dependencies: ["setup"] },
   ],
   webServer: {
     command: `rm -rf "${dataDir}" && node node_modules/tsx/dist/cli.mjs scripts/demo.ts --data-dir "${dataDir}" --port ${port} --sim-port ${simPort} --no-build --quiet`,
