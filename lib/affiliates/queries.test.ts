@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, domainEvents, merchants } from "@/lib/db/schema";
-import { createAffiliate, setAffiliateApproval } from "./queries";
+import { createAffiliate, listAffiliates, setAffiliateApproval } from "./queries";
 
 describe.each(testBackends())("affiliates on %s", (kind) => {
   let t: TestDatabase;
@@ -38,6 +38,13 @@ describe.each(testBackends())("affiliates on %s", (kind) => {
     expect(await t.db.$count(domainEvents)).toBe(before);
     const [row] = await t.db.select().from(affiliates).where(eq(affiliates.id, a.id));
     expect(row!.approved).toBe(true);
+  });
+
+  it("lists affiliates of the merchant only, with credited order counts", async () => {
+    const rows = await listAffiliates(t.db, "M1");
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.orderCount === 0)).toBe(true);
+    expect(await listAffiliates(t.db, "M2")).toEqual([]);
   });
 
   it("a failed signup leaves neither the affiliate nor the event", async () => {

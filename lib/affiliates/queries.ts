@@ -1,11 +1,23 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { affiliates, auditLog } from "@/lib/db/schema";
+import { affiliates, auditLog, orders } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { recordEvent } from "@/lib/orders/events";
 
+/** Affiliates with how many orders each was credited with. */
 export async function listAffiliates(db: Db, merchantId: string) {
-  return db.select().from(affiliates).where(eq(affiliates.merchantId, merchantId)).orderBy(asc(affiliates.id));
+  const credited = db
+    .select({ affiliateId: orders.affiliateId, n: sql<number>`count(*)::int`.as("n") })
+    .from(orders)
+    .where(and(eq(orders.merchantId, merchantId), isNotNull(orders.affiliateId)))
+    .groupBy(orders.affiliateId)
+    .as("credited");
+  return db
+    .select({ id: affiliates.id, name: affiliates.name, email: affiliates.email, approved: affiliates.approved, orderCount: sql<number>`coalesce(${credited.n}, 0)` })
+    .from(affiliates)
+    .leftJoin(credited, eq(credited.affiliateId, affiliates.id))
+    .where(eq(affiliates.merchantId, merchantId))
+    .orderBy(asc(affiliates.id));
 }
 
 /** Adds an affiliate; the signup is an event for ONTRAPORT, written in the same transaction. */

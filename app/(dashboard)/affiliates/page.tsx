@@ -36,6 +36,7 @@ export default async function AffiliatesPage() {
                 <Th>Name</Th>
                 <Th>Email</Th>
                 <Th>Status</Th>
+                <Th className="text-right">Orders credited</Th>
                 <Th>Link</Th>
                 {admin && (
                   <Th>
@@ -51,6 +52,7 @@ export default async function AffiliatesPage() {
                   <Td>{a.name}</Td>
                   <Td>{a.email}</Td>
                   <Td>{a.approved ? <Badge tone="success">Approved</Badge> : <Badge tone="warning">Waiting for approval</Badge>}</Td>
+                  <Td className="text-right tabular-nums" data-testid={`orders-of-${a.id}`}>{a.orderCount}</Td>
                   <Td className="font-mono text-xs">?aff={a.id}</Td>
                   {admin && (
                     <Td className="text-right">
