@@ -51,6 +51,15 @@ function failure(e: unknown, values?: Record<string, string>): ActionState {
   return { error: "Something went wrong and nothing was saved. Try again; if it keeps happening, check the server log.", values };
 }
 
+/** Every action made by these wrappers carries the role it requires, so a sweep test can check them all. */
+export interface GuardedAction {
+  requiredRole: Role;
+}
+
+function guard<F extends object>(fn: F, role: Role): F & GuardedAction {
+  return Object.assign(fn, { requiredRole: role });
+}
+
 /**
  * A server action bound to a `<form>` via useActionState: checks the session and role, parses the
  * form with zod, and turns every failure into an ActionState.
@@ -58,8 +67,8 @@ function failure(e: unknown, values?: Record<string, string>): ActionState {
 export function formAction<S extends z.ZodType, R = unknown>(
   opts: { schema: S; role: Role },
   fn: (input: z.infer<S>, ctx: Ctx) => Promise<ActionState<R> | void>,
-): (prev: ActionState, formData: FormData) => Promise<ActionState> {
-  return async (_prev, formData) => {
+): ((prev: ActionState, formData: FormData) => Promise<ActionState>) & GuardedAction {
+  return guard(async (_prev: ActionState, formData: FormData): Promise<ActionState> => {
     const values = formValues(formData);
     try {
       const user = await requireSession(opts.role);
@@ -74,15 +83,15 @@ export function formAction<S extends z.ZodType, R = unknown>(
     } catch (e) {
       return failure(e, values);
     }
-  };
+  }, opts.role);
 }
 
 /** A server action called with a plain object (buttons, menus, client components). */
 export function action<S extends z.ZodType, R = unknown>(
   opts: { schema: S; role: Role },
   fn: (input: z.infer<S>, ctx: Ctx) => Promise<ActionState<R> | void>,
-): (input: z.input<S>) => Promise<ActionState<R>> {
-  return async (input) => {
+): ((input: z.input<S>) => Promise<ActionState<R>>) & GuardedAction {
+  return guard(async (input: z.input<S>): Promise<ActionState<R>> => {
     try {
       const user = await requireSession(opts.role);
       const parsed = opts.schema.safeParse(input);
@@ -96,5 +105,5 @@ export function action<S extends z.ZodType, R = unknown>(
     } catch (e) {
       return failure(e) as ActionState<R>;
     }
-  };
+  }, opts.role);
 }

@@ -1,0 +1,132 @@
+/**
+ * Typed client for the simulator's control API (`/__sim/`). Uses the global fetch (Node 20), no
+ * server code is imported, so tests of other parts of cartlink can use it against a simulator
+ * running anywhere (in-process or `npm run sim`).
+ *
+ *   const sim = new SimClient("http://127.0.0.1:4010");
+ *   await sim.reset();
+ *   await sim.setKey("demo-key", "valid");
+ *   await sim.faults({ count: 2, status: 500 });
+ *   const sales = await sim.notifications({ reqType: "sale", orderId: "DEMO-10042" });
+ */
+import type {
+  FaultSpec,
+  KeyInfo,
+  KeyState,
+  NotificationFilter,
+  NotificationRecord,
+  PendingFault,
+  PixelFilter,
+  PixelRecord,
+  SimConfig,
+  SimStats,
+} from "./types";
+
+export class SimClientError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SimClientError";
+  }
+}
+
+export class SimClient {
+  /** Base URL without trailing slash. */
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  /** The notification endpoint (`<base>/`), as a sender is configured with. */
+  get endpoint(): string {
+    return `${this.baseUrl}/`;
+  }
+
+  /** Forget everything received and every pending fault; `{ all: true }` also restores the start-up keys and rate limit. */
+  async reset(opts: { all?: boolean } = {}): Promise<void> {
+    await this.call("POST", "reset", opts.all ? { all: true } : {});
+  }
+
+  /** Add a key or change its state (`stale` answers 403 from then on). */
+  setKey(key: string, state: KeyState = "valid"): Promise<KeyInfo> {
+    return this.call<KeyInfo>("POST", "keys", { key, state });
+  }
+
+  keys(): Promise<KeyInfo[]> {
+    return this.call<KeyInfo[]>("GET", "keys");
+  }
+
+  /** Queue a fault for the next `count` matching requests; answers every pending fault. */
+  faults(fault: FaultSpec): Promise<PendingFault[]> {
+    return this.call<PendingFault[]>("POST", "faults", fault);
+  }
+
+  pendingFaults(): Promise<PendingFault[]> {
+    return this.call<PendingFault[]>("GET", "faults");
+  }
+
+  clearFaults(): Promise<PendingFault[]> {
+    return this.call<PendingFault[]>("DELETE", "faults");
+  }
+
+  /** Recorded notifications, oldest first. */
+  notifications(filter: NotificationFilter = {}): Promise<NotificationRecord[]> {
+    const { limit, ...rest } = filter;
+    const query = toQuery({ ...rest, limit: limit === undefined ? undefined : String(limit) });
+    return this.call<NotificationRecord[]>("GET", `notifications${query}`);
+  }
+
+  /** Recorded pixel hits, oldest first. */
+  pixels(filter: PixelFilter = {}): Promise<PixelRecord[]> {
+    return this.call<PixelRecord[]>("GET", `pixels${toQuery({ ...filter })}`);
+  }
+
+  stats(): Promise<SimStats> {
+    return this.call<SimStats>("GET", "stats");
+  }
+
+  config(): Promise<SimConfig> {
+    return this.call<SimConfig>("GET", "config");
+  }
+
+  /** Change the rate limit and/or its window at run time. */
+  setConfig(config: Partial<SimConfig>): Promise<SimConfig> {
+    return this.call<SimConfig>("POST", "config", config);
+  }
+
+  private async call<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
+    const init: RequestInit = { method, headers: { accept: "application/json" } };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { accept: "application/json", "content-type": "application/json" };
+    }
+    const res = await fetch(`${this.baseUrl}/__sim/${route}`, init);
+    const text = await res.text();
+    let value: unknown = null;
+    if (text !== "") {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new SimClientError(res.status, `simulator answered non-JSON to ${method} /__sim/${route}: ${text.slice(0, 200)}`);
+      }
+    }
+    if (!res.ok) {
+      const message =
+        typeof value === "object" && value !== null && "error" in value && typeof value.error === "string"
+          ? value.error
+          : `HTTP ${res.status}`;
+      throw new SimClientError(res.status, `${method} /__sim/${route}: ${message}`);
+    }
+    return value as T;
+  }
+}
+
+function toQuery(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
+  const s = q.toString();
+  return s === "" ? "" : `?${s}`;
+}
