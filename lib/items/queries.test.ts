@@ -41,7 +41,7 @@ describe.each(testBackends())("items and themes on %s", (kind) => {
     expect(cleared.customFields).toEqual({ color: "blue" });
     const changed = await duplicateItem(t.db, { merchantId: "DEMO", actorId: null, id: src.id, newItemId: "SHIRT-BLUE-4", productName: "Blue Shirt XL" });
     expect(changed.customFields.oapProductid).toBe("Blue Shirt XL");
-    await expect(duplicateItem(t.db, { merchantId: "DEMO", actorId: null, id: src.id, newItemId: "SHIRT-RED" })).rejects.toMatchObject({ field: "merchantItemId" });
+    await expect(duplicateItem(t.db, { merchantId: "DEMO", actorId: null, id: src.id, newItemId: "SHIRT-RED" })).rejects.toMatchObject({ field: "newItemId" });
     expect(await t.db.$count(auditLog, eq(auditLog.action, "item.duplicated"))).toBe(3);
   });
 

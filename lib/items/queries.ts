@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { auditLog, items, FREQUENCIES } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 
-export const PAGE_SIZE = 25;
+export const PAGE_SIZE = 20;
 export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
 export const ITEM_ID_HELP = "Up to 50 letters, digits, dots, dashes or underscores, starting with a letter or digit.";
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -67,11 +67,11 @@ function check(input: ItemInput) {
   if (input.kind === "recurring" && !input.frequency) throw new UserError("Choose how often a recurring item renews.", "frequency");
 }
 
-async function ensureFreeId(tx: Db, merchantId: string, merchantItemId: string, exceptId?: string) {
+async function ensureFreeId(tx: Db, merchantId: string, merchantItemId: string, exceptId?: string, field = "merchantItemId") {
   const conds = [eq(items.merchantId, merchantId), eq(items.merchantItemId, merchantItemId)];
   if (exceptId) conds.push(ne(items.id, exceptId));
   const [clash] = await tx.select({ id: items.id }).from(items).where(and(...conds));
-  if (clash) throw new UserError(`Item ID ${merchantItemId} is already used by another item.`, "merchantItemId", 409);
+  if (clash) throw new UserError(`Item ID ${merchantItemId} is already used by another item.`, field, 409);
 }
 
 export async function createItem(db: Db, { merchantId, actorId, input }: { merchantId: string; actorId: string | null; input: ItemInput }) {
@@ -128,7 +128,7 @@ export async function setItemInactive(db: Db, { merchantId, actorId, id, inactiv
 export async function duplicateItem(db: Db, { merchantId, actorId, id, newItemId, productName }: { merchantId: string; actorId: string | null; id: string; newItemId: string; productName?: string }) {
   return db.transaction(async (tx) => {
     const src = await getItem(tx, merchantId, id);
-    await ensureFreeId(tx, merchantId, newItemId);
+    await ensureFreeId(tx, merchantId, newItemId, undefined, "newItemId");
     const customFields = { ...src.customFields };
     if (productName !== undefined) {
       if (productName === "") delete customFields.oapProductid;

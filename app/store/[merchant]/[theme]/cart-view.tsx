@@ -30,7 +30,7 @@ export function CartView({ merchant, theme, cart, currency, editable = true }: {
                   <label className="sr-only" htmlFor={`qty-${l.item.merchantItemId}`}>
                     Quantity of {l.item.merchantItemId}
                   </label>
-                  <input id={`qty-${l.item.merchantItemId}`} name="quantity" type="number" min={0} max={99} defaultValue={l.quantity} className="w-16 rounded-md border border-zinc-300 px-2 py-1 text-sm" />
+                  <input key={l.quantity} id={`qty-${l.item.merchantItemId}`} name="quantity" type="number" min={0} max={99} defaultValue={l.quantity} className="w-16 rounded-md border border-zinc-300 px-2 py-1 text-sm" />
                   <button type="submit" className="rounded-md border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50">
                     Update
                   </button>
