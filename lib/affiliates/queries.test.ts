@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, domainEvents, merchants } from "@/lib/db/schema";
+import { insertOrder } from "@/lib/orders/create";
 import { createAffiliate, listAffiliates, setAffiliateApproval } from "./queries";
 
 describe.each(testBackends())("affiliates on %s", (kind) => {
@@ -44,6 +45,10 @@ describe.each(testBackends())("affiliates on %s", (kind) => {
     const rows = await listAffiliates(t.db, "M1");
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.every((r) => r.orderCount === 0)).toBe(true);
+    await t.db.transaction((tx) =>
+      insertOrder(tx, { merchantId: "M1", stage: "Shipping Department", paymentStatus: "Processed", paymentMethod: "Credit Card", themeCode: "DEFAULT", email: "a@b.c", affiliateId: rows[0]!.id, byLabel: "Shopper", lines: [{ merchantItemId: "A", quantity: 1, unitPriceCents: 100 }] }),
+    );
+    expect((await listAffiliates(t.db, "M1")).map((r) => r.orderCount)).toEqual([1, ...rows.slice(1).map(() => 0)]);
     expect(await listAffiliates(t.db, "M2")).toEqual([]);
   });
 

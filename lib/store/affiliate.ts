@@ -19,12 +19,19 @@ export function affiliateFromParams(params: Record<string, string | string[] | u
   return { affiliateId: Number(raw.trim()), subId: sid && /^[\w.-]{1,64}$/.test(sid) ? sid : null };
 }
 
+// `~` survives cookie encoding unchanged (a `:` would come back percent-encoded).
 export function serializeAffiliate(ref: AffiliateRef): string {
-  return ref.subId ? `${ref.affiliateId}:${ref.subId}` : String(ref.affiliateId);
+  return ref.subId ? `${ref.affiliateId}~${ref.subId}` : String(ref.affiliateId);
 }
 
 export function parseAffiliateCookie(raw: string | undefined): AffiliateRef | null {
   if (!raw) return null;
-  const m = /^(\d{1,9})(?::([\w.-]{1,64}))?$/.exec(raw);
+  let value = raw;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  const m = /^(\d{1,9})(?:~([\w.-]{1,64}))?$/.exec(value);
   return m ? { affiliateId: Number(m[1]), subId: m[2] ?? null } : null;
 }

@@ -53,6 +53,7 @@ describe("affiliate links", () => {
     expect(affiliateFromParams({ aff: "1001<script>" })).toBeNull();
     expect(affiliateFromParams({ aff: "1001", sid: "a b" })).toEqual({ affiliateId: 1001, subId: null });
     expect(parseAffiliateCookie(serializeAffiliate({ affiliateId: 7, subId: "x" }))).toEqual({ affiliateId: 7, subId: "x" });
-    expect(parseAffiliateCookie("7:bad value")).toBeNull();
+    expect(parseAffiliateCookie("7~bad value")).toBeNull();
+    expect(parseAffiliateCookie("7%7Ex")).toEqual({ affiliateId: 7, subId: "x" });
   });
 });

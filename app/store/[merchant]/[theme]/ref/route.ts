@@ -10,7 +10,9 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ merc
   const base = `/store/${encodeURIComponent(merchant)}/${encodeURIComponent(theme)}`;
   const sp = Object.fromEntries(req.nextUrl.searchParams.entries());
   const next = typeof sp.next === "string" && (sp.next === base || sp.next.startsWith(`${base}/`)) && !sp.next.includes("//", 1) ? sp.next : base;
-  const res = NextResponse.redirect(new URL(next, req.nextUrl.origin), 303);
+  // A relative Location keeps the shopper on the host they came by (the server's own idea of its
+  // origin may differ behind a proxy, and the cookie belongs to the host that set it).
+  const res = new NextResponse(null, { status: 303, headers: { Location: next } });
   const ref = affiliateFromParams(sp);
   if (ref && /^[A-Z0-9_-]{1,32}$/.test(merchant)) {
     res.cookies.set(affiliateCookieName(merchant), serializeAffiliate(ref), {

@@ -7,6 +7,9 @@ import { formatMoney } from "@/lib/money";
 import { findReceipt, findStoreFront } from "@/lib/store/catalog";
 import { SHOPPER_STAGE } from "@/lib/store/words";
 import { Totals } from "../../cart-view";
+import { createElement } from "react";
+import { env } from "@/lib/env";
+import { firePixelOnce } from "@/lib/ontraport/pixel";
 
 export const metadata: Metadata = { title: "Receipt", referrer: "no-referrer", robots: { index: false } };
 
@@ -18,6 +21,8 @@ export default async function ReceiptPage({ params }: { params: Promise<{ mercha
   const receipt = await findReceipt(db, sf.merchantId, sf.themeCode, token);
   if (!receipt) notFound();
   const { order, lines } = receipt;
+  // Claims the pixel for this view (at most one view ever gets it) and logs it as a transmission.
+  const pixelUrl = await firePixelOnce(db, { merchantId: sf.merchantId, orderId: order.id, allowLocal: env().CARTLINK_ALLOW_LOCAL_ONTRAPORT === "true" });
   return (
     <article className="mx-auto max-w-2xl rounded-lg border border-zinc-200 bg-white p-6 shadow-xs" aria-labelledby="receipt-title">
       <div className="flex items-start gap-3">
@@ -82,6 +87,9 @@ export default async function ReceiptPage({ params }: { params: Promise<{ mercha
       <Link href={`/store/${sf.merchantId}/${sf.themeCode}`} className="mt-2 inline-block text-sm font-medium text-accent-600 hover:underline">
         Continue shopping
       </Link>
+      {/* ONTRAPORT's conversion pixel must be a plain 1x1 <img> (next/image would rewrite and lazy-load it);
+          an image never blocks rendering. */}
+      {pixelUrl && createElement("img", { src: pixelUrl, width: 1, height: 1, alt: "" })}
     </article>
   );
 }
