@@ -1,7 +1,6 @@
 "use server";
 
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { fieldErrorsOf, type ActionState } from "@/lib/actions";
@@ -90,5 +89,7 @@ export async function checkout(_prev: ActionState, formData: FormData): Promise<
     console.error(JSON.stringify({ level: "error", msg: "checkout failed", error: e instanceof Error ? e.message : String(e) }));
     return { error: "We could not place your order and nothing was charged. Try again in a moment.", values };
   }
-  redirect(receiptPath);
+  // The browser loads the receipt as a new document (see checkout-form.tsx), never as a client-side
+  // transition: the receipt then renders, and the conversion pixel loads, exactly once.
+  return { ok: true, message: "Order placed.", data: { receiptPath } };
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
@@ -18,6 +18,11 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring }: { m
   const v = state.values ?? {};
   const f = state.fieldErrors ?? {};
   const [choice, setChoice] = useState<string>(v.paymentChoice ?? "card");
+  const receiptPath = (state.data as { receiptPath?: string } | undefined)?.receiptPath;
+  useEffect(() => {
+    // A full page load, not a router transition, so the receipt (and its pixel) renders once.
+    if (receiptPath) window.location.assign(receiptPath);
+  }, [receiptPath]);
   return (
     <form action={formAction} noValidate className="space-y-5">
       <input type="hidden" name="merchant" value={merchant} />
@@ -59,7 +64,7 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring }: { m
           <TextField label="Card number" name="cardNumber" inputMode="numeric" autoComplete="cc-number" error={f.cardNumber} placeholder="4111 1111 1111 1111" className="max-w-sm pt-2" help="Test cards: 4111 1111 1111 1111 approved, 4000 0000 0000 0002 declined, 4000 0000 0000 0259 payment review." />
         )}
       </fieldset>
-      <Button type="submit" pending={pending} className="w-full sm:w-auto">
+      <Button type="submit" pending={pending || Boolean(receiptPath)} className="w-full sm:w-auto">
         {choice === "quote" ? "Request a quote" : "Place order"}
       </Button>
     </form>
