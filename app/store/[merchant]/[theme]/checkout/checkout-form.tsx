@@ -13,7 +13,7 @@ const CHOICES = [
   { value: "quote", label: "Request a quote", help: "Nothing is charged; we send you a quote." },
 ] as const;
 
-export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring }: { merchant: string; theme: string; checkoutKey: string; hasRecurring: boolean }) {
+export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartEmpty }: { merchant: string; theme: string; checkoutKey: string; hasRecurring: boolean; cartEmpty: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(checkout, {});
   const v = state.values ?? {};
   const f = state.fieldErrors ?? {};
@@ -23,6 +23,26 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring }: { m
     // A full page load, not a router transition, so the receipt (and its pixel) renders once.
     if (receiptPath) window.location.assign(receiptPath);
   }, [receiptPath]);
+  if (receiptPath) {
+    return (
+      <p role="status" className="text-sm text-zinc-700">
+        Order placed. Opening your receipt…{" "}
+        <a className="font-medium text-accent-600 hover:underline" href={receiptPath}>
+          Open the receipt
+        </a>
+      </p>
+    );
+  }
+  if (cartEmpty) {
+    return (
+      <p className="text-sm text-zinc-600">
+        Your cart is empty.{" "}
+        <a className="font-medium text-accent-600 hover:underline" href={`/store/${merchant}/${theme}`}>
+          Continue shopping
+        </a>
+      </p>
+    );
+  }
   return (
     <form action={formAction} noValidate className="space-y-5">
       <input type="hidden" name="merchant" value={merchant} />

@@ -25,17 +25,9 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
         <h1 id="checkout-title" className="mb-4 text-2xl font-semibold tracking-tight">
           Checkout
         </h1>
-        {cart.length === 0 ? (
-          <p className="text-sm text-zinc-600">
-            Your cart is empty.{" "}
-            <Link className="font-medium text-accent-600 hover:underline" href={`/store/${sf.merchantId}/${sf.themeCode}`}>
-              Continue shopping
-            </Link>
-          </p>
-        ) : (
-          // A fresh key per rendering of the form: resubmitting this form returns the same order.
-          <CheckoutForm merchant={sf.merchantId} theme={sf.themeCode} checkoutKey={randomUUID()} hasRecurring={cart.some((l) => l.item.kind === "recurring")} />
-        )}
+        {/* Always mounted, even once the cart is emptied by a successful checkout, so the form can take
+            the shopper on to the receipt. A fresh key per rendering: resubmitting returns the same order. */}
+        <CheckoutForm merchant={sf.merchantId} theme={sf.themeCode} checkoutKey={randomUUID()} hasRecurring={cart.some((l) => l.item.kind === "recurring")} cartEmpty={cart.length === 0} />
       </section>
       <aside aria-labelledby="summary-title" className="h-fit rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
         <h2 id="summary-title" className="mb-2 text-lg font-semibold">
