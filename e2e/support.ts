@@ -24,7 +24,8 @@ export async function signIn(page: Page, who: Who): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // The first sign-in also warms the server (bcrypt, first render), so allow it more time.
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible({ timeout: 30_000 });
 }
 
 const SHOTS = path.resolve("e2e/.artifacts/screenshots");

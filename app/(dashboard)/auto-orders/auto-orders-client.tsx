@@ -1,0 +1,245 @@
+"use client";
+
+import Link from "next/link";
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import type { ActionState } from "@/lib/actions";
+import type { AutoOrderStatus } from "@/lib/orders/auto-orders";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import { MenuButton, MenuItem } from "@/components/ui/menu";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { AutoOrderStatusBadge } from "@/components/orders/badges";
+import { cancelAutoOrderAction, reactivateAutoOrderAction, rebillNowAction, updateCardAction } from "./actions";
+
+export interface AutoOrderView {
+  id: string;
+  code: string;
+  status: AutoOrderStatus;
+  item: string;
+  itemDescription: string;
+  price: string;
+  nextAttempt: string;
+  failureReason: string | null;
+  attempts: number;
+  cardLast4: string;
+  cancelReason: string | null;
+  originalOrderId: string;
+  customerName: string;
+  email: string;
+  rebillCount: number;
+}
+
+type Open = { kind: "rebill" | "cancel" | "reactivate" | "card"; ao: AutoOrderView } | null;
+
+const BILLING: AutoOrderStatus[] = ["active", "card declined"];
+
+export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
+  const [open, setOpen] = useState<Open>(null);
+  const close = () => setOpen(null);
+  return (
+    <>
+      <Table caption="Auto orders">
+        <THead>
+          <tr>
+            <Th>Auto order</Th>
+            <Th>Customer</Th>
+            <Th>Item</Th>
+            <Th>Status</Th>
+            <Th>Next attempt</Th>
+            <Th>Card</Th>
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          </tr>
+        </THead>
+        <TBody>
+          {rows.map((r) => {
+            const billing = BILLING.includes(r.status);
+            return (
+              <Tr key={r.id} data-testid={`auto-order-${r.code}`}>
+                <Td>
+                  <div className="font-medium">{r.code}</div>
+                  <div className="whitespace-nowrap text-xs text-zinc-500">
+                    from{" "}
+                    <Link href={`/orders/${r.originalOrderId}`} className="text-accent-700 hover:underline">
+                      {r.originalOrderId}
+                    </Link>
+                  </div>
+                  <div className="text-xs text-zinc-500">
+                    {r.rebillCount} rebill{r.rebillCount === 1 ? "" : "s"}
+                  </div>
+                </Td>
+                <Td>
+                  <div>{r.customerName || "—"}</div>
+                  <div className="text-xs text-zinc-500">{r.email}</div>
+                </Td>
+                <Td>
+                  <div className="whitespace-nowrap">{r.item}</div>
+                  <div className="text-xs text-zinc-500">{r.price}</div>
+                </Td>
+                <Td>
+                  <AutoOrderStatusBadge status={r.status} />
+                  {r.status === "card declined" && <div className="mt-0.5 text-xs text-red-700">{r.failureReason} (attempt {r.attempts} of 3)</div>}
+                  {r.cancelReason && <div className="mt-0.5 text-xs text-zinc-500">{r.cancelReason}</div>}
+                </Td>
+                <Td>{billing ? r.nextAttempt : "—"}</Td>
+                <Td className="whitespace-nowrap tabular-nums">•••• {r.cardLast4}</Td>
+                <Td className="text-right">
+                  <MenuButton label="Actions">
+                    <MenuItem disabled={!billing} hint={billing ? "Charge the card on file now" : "Reactivate it first"} onSelect={() => setOpen({ kind: "rebill", ao: r })}>
+                      Rebill now
+                    </MenuItem>
+                    <MenuItem onSelect={() => setOpen({ kind: "card", ao: r })}>Update card</MenuItem>
+                    <MenuItem disabled={!billing} onSelect={() => setOpen({ kind: "cancel", ao: r })}>
+                      Cancel…
+                    </MenuItem>
+                    <MenuItem disabled={billing} onSelect={() => setOpen({ kind: "reactivate", ao: r })}>
+                      Reactivate
+                    </MenuItem>
+                  </MenuButton>
+                </Td>
+              </Tr>
+            );
+          })}
+        </TBody>
+      </Table>
+      {open?.kind === "rebill" && <RebillDialog ao={open.ao} onClose={close} />}
+      {open?.kind === "cancel" && <CancelDialog ao={open.ao} onClose={close} />}
+      {open?.kind === "reactivate" && <ReactivateDialog ao={open.ao} onClose={close} />}
+      {open?.kind === "card" && <CardDialog ao={open.ao} onClose={close} />}
+    </>
+  );
+}
+
+function useRun(onClose: () => void) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [state, setState] = useState<ActionState>({});
+  const run = (fn: () => Promise<ActionState>, closeOnError = false) =>
+    start(async () => {
+      const r = await fn();
+      setState(r);
+      if (r.error) toast.error(r.error);
+      else toast.success(r.message ?? "Saved.");
+      if (!r.error || closeOnError) {
+        onClose();
+        router.refresh();
+      }
+    });
+  return { pending, state, run };
+}
+
+function RebillDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
+  const { pending, run } = useRun(onClose);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Rebill ${ao.code} now?`}
+      description={`Charges ${ao.price.split(" ")[0]} plus tax to the card ending ${ao.cardLast4} now and, if approved, creates a new paid order for ${ao.item}. A decline counts as a failed attempt.`}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          {/* A decline is still a recorded result: close and refresh to show it. */}
+          <Button pending={pending} onClick={() => run(() => rebillNowAction({ autoOrderId: ao.id }), true)}>
+            Charge card
+          </Button>
+        </>
+      }
+    />
+  );
+}
+
+function CancelDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
+  const [reason, setReason] = useState("");
+  const { pending, state, run } = useRun(onClose);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Cancel ${ao.code}?`}
+      description={`${ao.customerName || ao.email} will not be billed again for ${ao.item}. You can reactivate it later.`}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Keep it
+          </Button>
+          <Button variant="danger" pending={pending} onClick={() => run(() => cancelAutoOrderAction({ autoOrderId: ao.id, reason: reason as "customer" }))}>
+            Cancel auto order
+          </Button>
+        </>
+      }
+    >
+      <SelectField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={state.fieldErrors?.reason} help="Sent to ONTRAPORT as the auto order's status.">
+        <option value="">Choose a reason…</option>
+        <option value="customer">Customer request (cancelled)</option>
+        <option value="merchant">Merchant decision (cancelled)</option>
+        <option value="upgrade">Upgrade (cancelled upgrade)</option>
+        <option value="downgrade">Downgrade (cancelled downgrade)</option>
+      </SelectField>
+    </Dialog>
+  );
+}
+
+function ReactivateDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
+  const { pending, run } = useRun(onClose);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`Reactivate ${ao.code}?`}
+      description={`It becomes active and bills ${ao.price} again, starting one period from today, to the card ending ${ao.cardLast4}.`}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button pending={pending} onClick={() => run(() => reactivateAutoOrderAction({ autoOrderId: ao.id }))}>
+            Reactivate
+          </Button>
+        </>
+      }
+    />
+  );
+}
+
+function CardDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
+  const [card, setCard] = useState("");
+  const { pending, state, run } = useRun(onClose);
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={`Update card for ${ao.code}`} description={`Replaces the card ending ${ao.cardLast4}. The next rebill charges the new card.`}>
+      <form
+        noValidate
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => updateCardAction({ autoOrderId: ao.id, cardNumber: card }));
+        }}
+      >
+        <FormMessage error={state.fieldErrors?.cardNumber ? undefined : state.error} />
+        <TextField
+          label="Card number"
+          inputMode="numeric"
+          autoComplete="off"
+          value={card}
+          onChange={(e) => setCard(e.target.value)}
+          error={state.fieldErrors?.cardNumber}
+          help="Test cards: 4111 1111 1111 1111 is approved, 4000 0000 0000 0002 is declined."
+        />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={pending}>
+            Save card
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

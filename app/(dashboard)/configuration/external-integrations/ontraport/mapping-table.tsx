@@ -1,0 +1,162 @@
+"use client";
+
+import { useEffect, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { AlertTriangle } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { Badge } from "@/components/ui/badge";
+import { FormMessage, inputClass } from "@/components/ui/field";
+import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { saveMappingsAction } from "./actions";
+
+export interface MappingTableRow {
+  itemId: string;
+  description: string;
+  mapping: string | null;
+  sentAs: string;
+  conflictsWith: string[];
+  conflictCount: number;
+}
+
+function sentAs(itemId: string, value: string): string {
+  const v = value.trim();
+  return v ? v : itemId;
+}
+
+/** The Product Mapping rows of one page: edit many, one Save posts only the changed rows. */
+export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; readOnly: boolean }) {
+  const router = useRouter();
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | undefined>();
+  const [pending, start] = useTransition();
+
+  const original = (r: MappingTableRow) => r.mapping ?? "";
+  const changed = rows.filter((r) => edits[r.itemId] !== undefined && edits[r.itemId] !== original(r));
+  const dirty = changed.length > 0;
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const save = () =>
+    start(async () => {
+      const r = await saveMappingsAction({ changes: changed.map((row) => ({ itemId: row.itemId, value: edits[row.itemId]! })) });
+      if (r.error) {
+        setFormError(r.error);
+        setErrors(Object.fromEntries(Object.entries(r.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^mapping_/, ""), v])));
+        return;
+      }
+      setFormError(undefined);
+      setErrors({});
+      setEdits({});
+      toast.success(r.message ?? "Saved.");
+      router.refresh();
+    });
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (dirty && !readOnly) save();
+      }}
+      className="space-y-3"
+      aria-label="Product Mapping"
+    >
+      <FormMessage error={formError} />
+      <Table caption="Product Mapping">
+        <THead>
+          <tr>
+            <Th className="w-48">Item ID</Th>
+            <Th>Description</Th>
+            <Th className="w-[22rem]">ONTRAPORT Product Name</Th>
+            <Th>Sent as</Th>
+          </tr>
+        </THead>
+        <TBody>
+          {rows.map((r) => {
+            const value = edits[r.itemId] ?? original(r);
+            const isChanged = value !== original(r);
+            const error = errors[r.itemId];
+            const conflict = r.conflictCount > 0 && !isChanged;
+            const inputId = `map-${r.itemId}`;
+            return (
+              <Tr key={r.itemId} className={conflict ? "bg-amber-50/60 hover:bg-amber-50" : undefined} data-item={r.itemId}>
+                <Td className="font-mono text-xs">{r.itemId}</Td>
+                <Td>{r.description}</Td>
+                <Td>
+                  <label htmlFor={inputId} className="sr-only">
+                    ONTRAPORT Product Name for {r.itemId}
+                  </label>
+                  <input
+                    id={inputId}
+                    className={inputClass}
+                    value={value}
+                    placeholder={r.itemId}
+                    readOnly={readOnly}
+                    maxLength={1000}
+                    aria-invalid={error ? true : undefined}
+                    aria-describedby={error ? `${inputId}-error` : conflict ? `${inputId}-conflict` : undefined}
+                    onChange={(e) => setEdits((prev) => ({ ...prev, [r.itemId]: e.target.value }))}
+                  />
+                  {error && (
+                    <p id={`${inputId}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+                      {error}
+                    </p>
+                  )}
+                  {conflict && (
+                    <p id={`${inputId}-conflict`} className="mt-1 flex items-start gap-1 text-xs text-amber-900" data-testid="conflict">
+                      <AlertTriangle className="mt-0.5 size-3.5 shrink-0" aria-hidden="true" />
+                      <span>
+                        Duplicate: also sent as “{r.sentAs}”: {r.conflictsWith.join(", ")}
+                        {r.conflictCount > r.conflictsWith.length ? ` and ${r.conflictCount - r.conflictsWith.length} more` : ""}. ONTRAPORT would record these as one product; give
+                        each its own name.
+                      </span>
+                    </p>
+                  )}
+                </Td>
+                <Td>
+                  <span className="break-all" data-testid="sent-as">
+                    {sentAs(r.itemId, value)}
+                  </span>
+                  {!value.trim() && <span className="ml-1 text-xs text-zinc-500">(Item ID)</span>}
+                  {isChanged && (
+                    <Badge tone="info" className="ml-2">
+                      Unsaved
+                    </Badge>
+                  )}
+                </Td>
+              </Tr>
+            );
+          })}
+        </TBody>
+      </Table>
+      {!readOnly && (
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" pending={pending} disabled={!dirty}>
+            Save mappings
+          </Button>
+          <span className="text-sm text-zinc-600" aria-live="polite">
+            {dirty ? `${changed.length} unsaved ${changed.length === 1 ? "change" : "changes"} on this page` : "No unsaved changes"}
+          </span>
+          {dirty && (
+            <Button
+              variant="ghost"
+              onClick={() => {
+                setEdits({});
+                setErrors({});
+                setFormError(undefined);
+              }}
+            >
+              Discard changes
+            </Button>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,92 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { action, formAction } from "@/lib/actions";
+import { AuthError } from "@/lib/auth/session";
+import { merchants, orderLines, orders } from "@/lib/db/schema";
+import { NotFoundError, UserError } from "@/lib/errors";
+import { formatMoney, parseMoney } from "@/lib/money";
+import { customerSchema, updateOrderCustomer } from "@/lib/orders/edit";
+import { mayRefund, planRefund, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
+import { moveOrder, STAGE_ACTION_LABELS, STAGE_ACTIONS } from "@/lib/orders/stages";
+
+const orderId = z.string().trim().min(1).max(40);
+
+// Stage moves are open to support as well as admins: reviewing orders (fraud review, clearing
+// payments, shipping, holds) is support's daily work. Refunds move money and are admin-only
+// unless the merchant allows support to refund (merchants.supportMayRefund).
+export const moveOrderStage = action(
+  { schema: z.object({ orderId, action: z.enum(STAGE_ACTIONS), note: z.string().trim().max(500, "Keep the note under 500 characters.").optional() }), role: "support" },
+  async (input, { user, db }) => {
+    const o = await moveOrder(db, { merchantId: user.merchantId, orderId: input.orderId, action: input.action, note: input.note, by: { userId: user.id, label: user.email } });
+    revalidatePath(`/orders/${input.orderId}`);
+    revalidatePath("/orders");
+    return { ok: true, message: `${STAGE_ACTION_LABELS[input.action]}: the order is now in ${o.currentStage}.` };
+  },
+);
+
+const money = (label: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s) return 0;
+      const cents = parseMoney(s);
+      if (cents === null) {
+        ctx.addIssue({ code: "custom", message: `Enter ${label} like 12.50, or leave it empty.` });
+        return z.NEVER;
+      }
+      return cents;
+    });
+
+const refundSchema = z.object({
+  orderId,
+  full: z.boolean(),
+  lines: z.array(z.object({ lineId: z.string().uuid(), quantity: z.coerce.number({ message: "Enter a whole number." }).int("Enter a whole number.").min(0, "Enter 0 or more.").max(100_000) })).max(200).default([]),
+  amount: money("an amount"),
+  shippingHandling: money("an amount"),
+  reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+  /** false: only work out the amounts for the confirmation; true: refund. */
+  confirm: z.boolean(),
+});
+
+export interface RefundPreview {
+  plan: RefundPlan;
+  summary: string;
+  code?: string;
+}
+
+function summarize(p: RefundPlan, currency: string): string {
+  const parts = [`merchandise ${formatMoney(p.merchandiseCents, currency)}`, `tax ${formatMoney(p.taxCents, currency)}`, `shipping and handling ${formatMoney(p.shippingHandlingCents, currency)}`];
+  return `${formatMoney(p.amountCents, currency)} (${parts.join(", ")})`;
+}
+
+export const refundOrderAction = action({ schema: refundSchema, role: "support" }, async (input, { user, db }) => {
+  const [m] = await db.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, user.merchantId));
+  if (!mayRefund(user.role, m?.supportMayRefund ?? false)) throw new AuthError(403, "Only admins can refund orders in this store. Ask an admin, or ask one to allow support to refund.");
+  const request = input.full ? { full: true } : { lines: input.lines, amountCents: input.amount, shippingHandlingCents: input.shippingHandling };
+  const [order] = await db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, user.merchantId)));
+  if (!order) throw new NotFoundError("No such order.");
+  if (!input.confirm) {
+    const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.lineNo));
+    const plan = planRefund({ ...order, lines }, request);
+    if ("refused" in plan) throw new UserError(plan.refused, plan.field);
+    return { ok: true, data: { plan, summary: summarize(plan, order.currency) } satisfies RefundPreview };
+  }
+  const refund = await refundOrder(db, { merchantId: user.merchantId, orderId: order.id, request, reason: input.reason, by: { userId: user.id, label: user.email } });
+  revalidatePath(`/orders/${order.id}`);
+  revalidatePath("/orders");
+  return { ok: true, message: `Refund ${refund.code} of ${formatMoney(refund.amountCents, order.currency)} recorded.` };
+});
+
+export const updateCustomerAction = formAction({ schema: customerSchema.extend({ orderId }), role: "support" }, async ({ orderId: id, ...details }, { user, db }) => {
+  await updateOrderCustomer(db, { merchantId: user.merchantId, orderId: id, details, by: { userId: user.id, label: user.email } });
+  revalidatePath(`/orders/${id}`);
+  return { ok: true, message: "Customer details saved." };
+});

@@ -1,0 +1,346 @@
+"use client";
+
+import { useActionState, useEffect, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import type { ActionState } from "@/lib/actions";
+import type { StageAction } from "@/lib/orders/stages";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
+import { MenuButton, MenuItem } from "@/components/ui/menu";
+import { moveOrderStage, refundOrderAction, updateCustomerAction, type RefundPreview } from "./actions";
+
+export interface MoveOption {
+  action: StageAction;
+  label: string;
+  /** Why it is not possible now; absent when it is. */
+  refused?: string;
+  /** What happens, said in the confirmation. */
+  effect: string;
+}
+
+export interface RefundLineInfo {
+  id: string;
+  label: string;
+  quantity: number;
+  remaining: number;
+  unitPrice: string;
+}
+
+type Open = null | "customer" | "full" | "partial" | { move: MoveOption };
+
+const SHIPPING_ACTIONS: StageAction[] = ["ship", "hold", "releaseHold"];
+
+/** Review Order's actions: stage buttons, and the Edit, Payments and Shipping menus with their dialogs. */
+export function OrderActions({
+  orderId,
+  moves,
+  refund,
+  customer,
+}: {
+  orderId: string;
+  moves: MoveOption[];
+  refund: { allowed: boolean; refused?: string; fullSummary?: string; lines: RefundLineInfo[]; shippingLeft: string; merchandiseLeft: string };
+  customer: Record<string, string>;
+}) {
+  const [open, setOpen] = useState<Open>(null);
+  const close = () => setOpen(null);
+  const stageButtons = moves.filter((m) => !m.refused && !SHIPPING_ACTIONS.includes(m.action));
+  const shipping = moves.filter((m) => SHIPPING_ACTIONS.includes(m.action));
+  const refundBlocked = !refund.allowed ? "Only admins may refund in this store" : refund.refused;
+
+  return (
+    <>
+      {stageButtons.map((m) => (
+        <Button key={m.action} variant={m.action === "reject" ? "danger" : "primary"} onClick={() => setOpen({ move: m })}>
+          {m.label}
+        </Button>
+      ))}
+      <MenuButton label="Edit">
+        <MenuItem onSelect={() => setOpen("customer")}>Customer details</MenuItem>
+        <MenuItem disabled hint="Items are fixed once ordered: refund them instead">
+          Items
+        </MenuItem>
+      </MenuButton>
+      <MenuButton label="Payments">
+        <MenuItem onSelect={() => setOpen("full")} disabled={Boolean(refundBlocked)} hint={refundBlocked}>
+          Complete refund
+        </MenuItem>
+        <MenuItem onSelect={() => setOpen("partial")} disabled={Boolean(refundBlocked)} hint={refundBlocked}>
+          Partial refund
+        </MenuItem>
+        <MenuItem onSelect={() => document.getElementById("refunds")?.scrollIntoView({ behavior: "smooth" })}>Transaction history</MenuItem>
+      </MenuButton>
+      <MenuButton label="Shipping">
+        {shipping.map((m) => (
+          <MenuItem key={m.action} onSelect={() => setOpen({ move: m })} disabled={Boolean(m.refused)} hint={m.refused}>
+            {m.label}
+          </MenuItem>
+        ))}
+      </MenuButton>
+
+      {open && typeof open === "object" && <MoveDialog orderId={orderId} move={open.move} onClose={close} />}
+      {open === "customer" && <CustomerDialog orderId={orderId} customer={customer} onClose={close} />}
+      {open === "full" && <FullRefundDialog orderId={orderId} summary={refund.fullSummary ?? ""} onClose={close} />}
+      {open === "partial" && <PartialRefundDialog orderId={orderId} lines={refund.lines} shippingLeft={refund.shippingLeft} merchandiseLeft={refund.merchandiseLeft} onClose={close} />}
+    </>
+  );
+}
+
+function useDone(onClose: () => void) {
+  const router = useRouter();
+  return (r: ActionState) => {
+    if (r.error) {
+      toast.error(r.error);
+      return false;
+    }
+    toast.success(r.message ?? "Saved.");
+    onClose();
+    router.refresh();
+    return true;
+  };
+}
+
+function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOption; onClose: () => void }) {
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<string>();
+  const [pending, start] = useTransition();
+  const done = useDone(onClose);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={`${move.label}?`}
+      description={move.effect}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            variant={move.action === "reject" ? "danger" : "primary"}
+            pending={pending}
+            onClick={() =>
+              start(async () => {
+                const r = await moveOrderStage({ orderId, action: move.action, note });
+                if (r.error) setError(r.error);
+                done(r);
+              })
+            }
+          >
+            {move.label}
+          </Button>
+        </>
+      }
+    >
+      <div className="space-y-3">
+        <FormMessage error={error} />
+        <TextAreaField label="Note (optional)" help="Kept in the stage history." value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={500} />
+      </div>
+    </Dialog>
+  );
+}
+
+const CUSTOMER_FIELDS: Array<{ name: string; label: string; type?: string; wide?: boolean }> = [
+  { name: "firstName", label: "First name" },
+  { name: "lastName", label: "Last name" },
+  { name: "email", label: "Email", type: "email" },
+  { name: "dayPhone", label: "Phone", type: "tel" },
+  { name: "company", label: "Company", wide: true },
+  { name: "address1", label: "Address", wide: true },
+  { name: "address2", label: "Address line 2", wide: true },
+  { name: "city", label: "City" },
+  { name: "stateRegion", label: "State or region" },
+  { name: "postalCode", label: "Postal code" },
+  { name: "countryCode", label: "Country code" },
+];
+
+function CustomerDialog({ orderId, customer, onClose }: { orderId: string; customer: Record<string, string>; onClose: () => void }) {
+  const [state, submit, pending] = useActionState<ActionState, FormData>(updateCustomerAction, {});
+  const router = useRouter();
+  useEffect(() => {
+    if (state.ok) {
+      toast.success(state.message ?? "Saved.");
+      onClose();
+      router.refresh();
+    }
+  }, [state, onClose, router]);
+  const v = state.values ?? customer;
+  const f = state.fieldErrors ?? {};
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title="Edit customer details" description="The billing details on this order. Shipping details and items stay as they are." wide>
+      <form action={submit} noValidate className="grid gap-3 sm:grid-cols-2">
+        <input type="hidden" name="orderId" value={orderId} />
+        <div className="sm:col-span-2">
+          <FormMessage error={state.error} />
+        </div>
+        {CUSTOMER_FIELDS.map((field) => (
+          <TextField key={field.name} className={field.wide ? "sm:col-span-2" : undefined} label={field.label} name={field.name} type={field.type ?? "text"} defaultValue={v[field.name] ?? ""} error={f[field.name]} />
+        ))}
+        <div className="flex justify-end gap-2 sm:col-span-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={pending}>
+            Save customer
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summary: string; onClose: () => void }) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string>();
+  const [pending, start] = useTransition();
+  const done = useDone(onClose);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title="Complete refund"
+      description={`Refund everything still refundable: ${summary}. The payment becomes Refunded. This cannot be undone.`}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            pending={pending}
+            onClick={() =>
+              start(async () => {
+                const r = await refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] });
+                if (r.error) setError(r.error);
+                done(r);
+              })
+            }
+          >
+            Refund {summary.split(" ")[0]}
+          </Button>
+        </>
+      }
+    >
+      <div className="space-y-3">
+        <FormMessage error={error} />
+        <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+      </div>
+    </Dialog>
+  );
+}
+
+function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, onClose }: { orderId: string; lines: RefundLineInfo[]; shippingLeft: string; merchandiseLeft: string; onClose: () => void }) {
+  const [qty, setQty] = useState<Record<string, string>>({});
+  const [amount, setAmount] = useState("");
+  const [shippingHandling, setShipping] = useState("");
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<{ message?: string; fields: Record<string, string> }>({ fields: {} });
+  const [preview, setPreview] = useState<RefundPreview | null>(null);
+  const [pending, start] = useTransition();
+  const done = useDone(onClose);
+  const input = (confirm: boolean) => ({
+    orderId,
+    full: false,
+    confirm,
+    reason,
+    amount,
+    shippingHandling,
+    lines: lines.map((l) => ({ lineId: l.id, quantity: qty[l.id]?.trim() || 0 })),
+  });
+  const edit = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    setPreview(null);
+  };
+  const review = () =>
+    start(async () => {
+      const r = await refundOrderAction(input(false));
+      if (r.error) {
+        setErrors({ message: r.error, fields: r.fieldErrors ?? {} });
+        return;
+      }
+      setErrors({ fields: {} });
+      setPreview((r.data as RefundPreview) ?? null);
+    });
+  const confirm = () =>
+    start(async () => {
+      const r = await refundOrderAction(input(true));
+      if (r.error) setErrors({ message: r.error, fields: r.fieldErrors ?? {} });
+      done(r);
+    });
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      wide
+      title="Partial refund"
+      description={`Choose units to return, an amount of merchandise, and/or shipping and handling. Tax is refunded in proportion to merchandise. Still refundable: merchandise ${merchandiseLeft}, shipping and handling ${shippingLeft}.`}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          {preview ? (
+            <Button variant="danger" pending={pending} onClick={confirm}>
+              Refund {preview.summary.split(" ")[0]}
+            </Button>
+          ) : (
+            <Button pending={pending} onClick={review}>
+              Review refund
+            </Button>
+          )}
+        </>
+      }
+    >
+      <div className="space-y-4">
+        <FormMessage error={errors.message} />
+        <table className="w-full text-sm">
+          <caption className="sr-only">Units to refund per line</caption>
+          <thead>
+            <tr className="text-left text-xs uppercase text-zinc-500">
+              <th className="py-1">Item</th>
+              <th className="py-1">Unit price</th>
+              <th className="py-1">Refundable</th>
+              <th className="w-32 py-1">Units to refund</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l, i) => (
+              <tr key={l.id} className="border-t border-zinc-100 align-top">
+                <td className="py-2">{l.label}</td>
+                <td className="py-2 tabular-nums">{l.unitPrice}</td>
+                <td className="py-2">
+                  {l.remaining} of {l.quantity}
+                </td>
+                <td className="py-1">
+                  <TextField
+                    label={<span className="sr-only">Units of {l.label} to refund</span>}
+                    type="number"
+                    min={0}
+                    max={l.remaining}
+                    disabled={l.remaining === 0}
+                    value={qty[l.id] ?? ""}
+                    placeholder="0"
+                    onChange={(e) => edit<string>((v) => setQty((q) => ({ ...q, [l.id]: v })))(e.target.value)}
+                    error={errors.fields[`lines.${i}.quantity`]}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <TextField label="Merchandise amount" inputMode="decimal" placeholder="0.00" help="On top of the units above, e.g. a price adjustment." value={amount} onChange={(e) => edit(setAmount)(e.target.value)} error={errors.fields.amount} />
+          <TextField label="Shipping and handling" inputMode="decimal" placeholder="0.00" help={`Up to ${shippingLeft}.`} value={shippingHandling} onChange={(e) => edit(setShipping)(e.target.value)} error={errors.fields.shippingHandling} />
+          <TextField className="sm:col-span-2" label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+        </div>
+        {preview && (
+          <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            This will refund {preview.summary}. It cannot be undone.
+          </div>
+        )}
+      </div>
+    </Dialog>
+  );
+}

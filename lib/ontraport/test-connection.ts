@@ -1,0 +1,83 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { auditLog, ontraportConfigs } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { decryptSecret } from "./crypto";
+
+export const TEST_TIMEOUT_MS = 15_000;
+export const USER_AGENT = "cartlink/0.1.0";
+
+export type ProbeResult =
+  | { result: "valid"; code: number; message: string }
+  | { result: "stale"; code: number; message: string }
+  | { result: "rejected"; code: number; message: string }
+  | { result: "unreachable"; code: number | null; message: string };
+
+type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * One harmless authenticated request (the legacy API's `reqType=key` read) to the endpoint. The key
+ * is sent only there, only in the form body, and never appears in the returned message.
+ * Redirects are not followed: a redirected POST would carry the key to another address.
+ */
+export async function probeKey({ endpoint, key, fetchImpl = fetch, timeoutMs = TEST_TIMEOUT_MS }: { endpoint: string; key: string; fetchImpl?: FetchLike; timeoutMs?: number }): Promise<ProbeResult> {
+  const body = new URLSearchParams({ key, reqType: "key", data: "" }).toString();
+  let res: Response;
+  try {
+    res = await fetchImpl(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": USER_AGENT },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    const timedOut = err.name === "TimeoutError" || err.name === "AbortError";
+    const detail = timedOut ? `no answer within ${timeoutMs / 1000} s` : (err.cause?.code ?? err.message ?? "connection failed");
+    return { result: "unreachable", code: null, message: scrub(`ONTRAPORT could not be reached: ${detail}.`, key) };
+  }
+  const text = scrub((await res.text().catch(() => "")).slice(0, 2000), key);
+  const code = res.status;
+  if (code === 401 || code === 403) return { result: "stale", code, message: "ONTRAPORT refused the key: it is invalid or stale. Get a fresh key from ONTRAPORT Support and save it here." };
+  if (code >= 200 && code < 300) {
+    const error = /<error>([\s\S]*?)<\/error>/i.exec(text);
+    if (error) return { result: "rejected", code, message: `ONTRAPORT answered with an error: ${error[1]!.trim().slice(0, 300)}` };
+    if (/<result[\s>]/i.test(text)) return { result: "valid", code, message: "ONTRAPORT accepted the key." };
+    return { result: "unreachable", code, message: "The endpoint answered, but not like ONTRAPORT does (no <result>). Check the endpoint URL." };
+  }
+  if (code >= 300 && code < 400) return { result: "unreachable", code, message: "The endpoint redirected elsewhere; the key was not sent on. Check the endpoint URL." };
+  if (code >= 500 || code === 408) return { result: "unreachable", code, message: "ONTRAPORT is having trouble right now. Try again in a few minutes." };
+  return { result: "unreachable", code, message: "The endpoint did not accept the request. Check the endpoint URL." };
+}
+
+function scrub(text: string, key: string): string {
+  return key ? text.split(key).join("••••") : text;
+}
+
+/**
+ * Tests the merchant's stored key against its endpoint (override or ONTRAPORT_ENDPOINT) and records
+ * the outcome: `valid` or `stale` become the key status; every answer updates the status code and time.
+ */
+export async function testConnection(db: Db, { merchantId, userId, fetchImpl }: { merchantId: string; userId: string | null; fetchImpl?: FetchLike }): Promise<ProbeResult | { result: "no_key"; code: null; message: string }> {
+  const [row] = await db
+    .select({ c: ontraportConfigs.apiKeyCiphertext, endpointUrl: ontraportConfigs.endpointUrl })
+    .from(ontraportConfigs)
+    .where(eq(ontraportConfigs.merchantId, merchantId));
+  if (!row?.c) return { result: "no_key", code: null, message: "Save an ONTRAPORT API key first, then test it." };
+  const endpoint = row.endpointUrl ?? env().ONTRAPORT_ENDPOINT;
+  const r = await probeKey({ endpoint, key: decryptSecret(row.c), fetchImpl });
+  await db.transaction(async (tx) => {
+    await tx
+      .update(ontraportConfigs)
+      .set({
+        ...(r.result === "valid" || r.result === "stale" ? { keyStatus: r.result } : {}),
+        keyStatusCode: r.code,
+        keyStatusAt: new Date(),
+      })
+      .where(eq(ontraportConfigs.merchantId, merchantId));
+    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.connection_tested", target: "ONTRAPORT API key", detail: { result: r.result, code: r.code } });
+  });
+  return r;
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { orders } from "@/lib/db/schema";
+import { seedDemo } from "@/lib/db/seed/demo";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders } from "./queries";
+
+describe.each(testBackends())("order queries on %s", (kind) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    await seedDemo(t.db, { orderCount: 60 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("pages through every order newest first with keyset cursors, forwards and back", async () => {
+    const all = await t.db.select({ id: orders.id }).from(orders).where(eq(orders.merchantId, "DEMO"));
+    const seen: string[] = [];
+    const pages = [];
+    let page = await listOrders(t.db, { merchantId: "DEMO", limit: 7 });
+    expect(page.prev).toBeNull();
+    for (;;) {
+      pages.push(page);
+      seen.push(...page.rows.map((r) => r.id));
+      for (let i = 1; i < page.rows.length; i++) expect(page.rows[i - 1]!.createdAt.getTime()).toBeGreaterThanOrEqual(page.rows[i]!.createdAt.getTime());
+      if (!page.next) break;
+      page = await listOrders(t.db, { merchantId: "DEMO", limit: 7, after: decodeCursor(encodeCursor(page.next)) });
+    }
+    expect(new Set(seen).size).toBe(all.length);
+    expect(seen.length).toBe(all.length);
+    // Back from the third page gives the second page.
+    const back = await listOrders(t.db, { merchantId: "DEMO", limit: 7, before: pages[2]!.prev });
+    expect(back.rows.map((r) => r.id)).toEqual(pages[1]!.rows.map((r) => r.id));
+    expect(back.prev).not.toBeNull();
+    const oldest = await listOrders(t.db, { merchantId: "DEMO", limit: 3, sort: "oldest" });
+    expect(oldest.rows[0]!.createdAt.getTime()).toBeLessThanOrEqual(oldest.rows[2]!.createdAt.getTime());
+  });
+
+  it("filters by stage, counts per stage, and searches by id, email and name", async () => {
+    const counts = await countOrdersByStage(t.db, { merchantId: "DEMO" });
+    const fraud = await listOrders(t.db, { merchantId: "DEMO", stage: "Fraud Review", limit: 200 });
+    expect(fraud.rows.length).toBe(counts.byStage["Fraud Review"]);
+    expect(fraud.rows.every((r) => r.currentStage === "Fraud Review")).toBe(true);
+    expect(Object.values(counts.byStage).reduce((s, n) => s + n, 0)).toBe(counts.total);
+
+    const one = fraud.rows[0]!;
+    expect((await listOrders(t.db, { merchantId: "DEMO", q: one.id.toLowerCase() })).rows.map((r) => r.id)).toEqual([one.id]);
+    expect((await listOrders(t.db, { merchantId: "DEMO", q: one.email.toUpperCase() })).rows.map((r) => r.id)).toContain(one.id);
+    const byName = await listOrders(t.db, { merchantId: "DEMO", q: `${one.firstName} ${one.lastName}`.toLowerCase().slice(1), limit: 200 });
+    expect(byName.rows.map((r) => r.id)).toContain(one.id);
+    expect((await listOrders(t.db, { merchantId: "DEMO", q: "100%_" })).rows).toEqual([]);
+    expect((await listOrders(t.db, { merchantId: "ACME", q: one.id })).rows).toEqual([]);
+  });
+
+  it("gets one order for Review Order, and nothing for another merchant", async () => {
+    const [o] = await t.db.select().from(orders).where(eq(orders.currentStage, "Completed Order")).limit(1);
+    const review = await getOrderForReview(t.db, { merchantId: "DEMO", orderId: o!.id });
+    expect(review?.order.id).toBe(o!.id);
+    expect(review!.lines.length).toBeGreaterThan(0);
+    expect(review!.history.at(-1)!.toStage).toBe("Completed Order");
+    expect(review!.theme?.code).toBe(o!.themeCode);
+    expect(await getOrderForReview(t.db, { merchantId: "ACME", orderId: o!.id })).toBeNull();
+  });
+});
