@@ -245,8 +245,8 @@ CREATE TABLE "ontraport_configs" (
 --> statement-breakpoint
 CREATE TABLE "ontraport_rate_windows" (
 	"merchant_id" text PRIMARY KEY NOT NULL,
-	"window_started_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"sent_in_window" integer DEFAULT 0 NOT NULL,
+	"tokens" double precision DEFAULT 0 NOT NULL,
+	"refilled_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"blocked_until" timestamp with time zone
 );
 --> statement-breakpoint
@@ -265,6 +265,7 @@ CREATE TABLE "transmission_attempts" (
 --> statement-breakpoint
 CREATE TABLE "transmissions" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"merchant_id" text NOT NULL,
 	"type" "transmission_type" NOT NULL,
 	"direction" "transmission_direction" DEFAULT 'outbound' NOT NULL,
@@ -277,6 +278,7 @@ CREATE TABLE "transmissions" (
 	"payload" text NOT NULL,
 	"status" "transmission_status" DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
+	"retry_step" integer DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"lease_until" timestamp with time zone,
 	"locked_by" text,
@@ -295,6 +297,8 @@ CREATE TABLE "transmissions" (
 CREATE TABLE "worker_heartbeats" (
 	"worker_id" text PRIMARY KEY NOT NULL,
 	"pid" integer NOT NULL,
+	"kind" text DEFAULT 'standalone' NOT NULL,
+	"delivered" integer DEFAULT 0 NOT NULL,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"beat_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -354,7 +358,9 @@ CREATE INDEX "refunds_order_idx" ON "refunds" USING btree ("order_id");--> state
 CREATE UNIQUE INDEX "themes_merchant_code_uq" ON "themes" USING btree ("merchant_id","code");--> statement-breakpoint
 CREATE INDEX "attempts_transmission_idx" ON "transmission_attempts" USING btree ("transmission_id","attempt_no");--> statement-breakpoint
 CREATE UNIQUE INDEX "transmissions_idem_uq" ON "transmissions" USING btree ("merchant_id","idempotency_key");--> statement-breakpoint
-CREATE INDEX "transmissions_due_idx" ON "transmissions" USING btree ("next_attempt_at","id") WHERE "transmissions"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "transmissions_due_idx" ON "transmissions" USING btree ("merchant_id","next_attempt_at","seq") WHERE "transmissions"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "transmissions_lease_idx" ON "transmissions" USING btree ("lease_until") WHERE "transmissions"."status" = 'sending';--> statement-breakpoint
+CREATE INDEX "transmissions_open_order_idx" ON "transmissions" USING btree ("merchant_id","order_id","seq") WHERE "transmissions"."status" in ('pending', 'sending', 'paused');--> statement-breakpoint
 CREATE INDEX "transmissions_log_idx" ON "transmissions" USING btree ("merchant_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "transmissions_order_idx" ON "transmissions" USING btree ("merchant_id","order_id");--> statement-breakpoint
 CREATE INDEX "transmissions_log_status_idx" ON "transmissions" USING btree ("merchant_id","status","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint

@@ -26,6 +26,8 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: (
 const PUBLIC_ACTIONS: Record<string, string> = {
   "app/(auth)/login/actions.ts#login": "signing in is what an anonymous visitor does",
   "components/shell/sign-out.ts#signOutAction": "signing out needs no role; it only ends the caller's own session",
+  "app/store/[merchant]/[theme]/actions.ts#updateCart": "shoppers have no login; it only edits the caller's own cart cookie (Item IDs and quantities, prices come from the database)",
+  "app/store/[merchant]/[theme]/actions.ts#checkout": "shoppers have no login; it places an order from the caller's own cart, validated with zod, idempotent per checkout key",
 };
 
 function serverActionModules(): string[] {

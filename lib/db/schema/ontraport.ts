@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { merchants, users } from "./core";
 
 export const integrationMethod = pgEnum("ontraport_method", ["off", "api", "pixel"]);
@@ -50,11 +50,14 @@ export const transmissions = pgTable(
   "transmissions",
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** Creation order: FIFO claims and per-order ordering (uuids are random, created_at ties within a transaction). */
+    seq: bigserial({ mode: "number" }).notNull(),
     merchantId: text()
       .notNull()
       .references(() => merchants.id),
     type: transmissionType().notNull(),
     direction: transmissionDirection().notNull().default("outbound"),
+    /** For sales and refunds the order; for auto order status changes the auto order's original order (ordering key). */
     orderId: text(),
     refundId: uuid(),
     autoOrderId: uuid(),
@@ -66,7 +69,10 @@ export const transmissions = pgTable(
     /** The XML sent (key never included) or the pixel URL. */
     payload: text().notNull(),
     status: transmissionStatus().notNull().default("pending"),
+    /** Every attempt made, 429s included. */
     attempts: integer().notNull().default(0),
+    /** Transient failures so far: the position in the retry schedule (429s and stale keys do not count). */
+    retryStep: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     leaseUntil: timestamp({ withTimezone: true }),
     lockedBy: text(),
@@ -84,7 +90,10 @@ export const transmissions = pgTable(
   },
   (t) => [
     uniqueIndex("transmissions_idem_uq").on(t.merchantId, t.idempotencyKey),
-    index("transmissions_due_idx").on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+    // Partial indexes keep claims fast however many delivered rows pile up (see toolchain.md).
+    index("transmissions_due_idx").on(t.merchantId, t.nextAttemptAt, t.seq).where(sql`${t.status} = 'pending'`),
+    index("transmissions_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
+    index("transmissions_open_order_idx").on(t.merchantId, t.orderId, t.seq).where(sql`${t.status} in ('pending', 'sending', 'paused')`),
     index("transmissions_log_idx").on(t.merchantId, t.createdAt.desc(), t.id.desc()),
     index("transmissions_order_idx").on(t.merchantId, t.orderId),
     // Transmission Log: status filter pages and the health/banner counts of waiting rows stay index-only at 1,000,000 rows.
@@ -117,13 +126,17 @@ export const transmissionAttempts = pgTable(
   (t) => [index("attempts_transmission_idx").on(t.transmissionId, t.attemptNo)],
 );
 
-/** Per-merchant delivery rate window, shared by every worker process. */
+/**
+ * Per-merchant token bucket, shared by every worker process (the row is locked while slots are taken).
+ * It refills slightly below the account's per-minute limit with a small burst, so no rolling minute
+ * ever holds more than the limit (ONTRAPORT counts a rolling window).
+ */
 export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
   merchantId: text()
     .primaryKey()
     .references(() => merchants.id),
-  windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  sentInWindow: integer().notNull().default(0),
+  tokens: doublePrecision().notNull().default(0),
+  refilledAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** ONTRAPORT said 429: nothing is sent for this merchant before this time. */
   blockedUntil: timestamp({ withTimezone: true }),
 });
@@ -131,6 +144,10 @@ export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text().primaryKey(),
   pid: integer().notNull(),
+  /** `embedded` (inside the web server) or `standalone` (`npm run worker`). */
+  kind: text().notNull().default("standalone"),
+  /** Transmissions this worker has finished (any outcome) since it started. */
+  delivered: integer().notNull().default(0),
   startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   beatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });

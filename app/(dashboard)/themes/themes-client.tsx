@@ -1,0 +1,44 @@
+"use client";
+
+import { useActionState, useEffect } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { FormMessage, TextField } from "@/components/ui/field";
+import type { ActionState } from "@/lib/actions";
+import { addTheme, renameThemeAction } from "./actions";
+
+export function AddThemeForm() {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(addTheme, {});
+  const v = state.values ?? {};
+  const f = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={state.ok ? state.message : "form"}>
+      <div className="sm:col-span-2">
+        <FormMessage error={state.error} message={state.message} />
+      </div>
+      <TextField label="Theme code" name="code" defaultValue={v.code} error={f.code} help="Capital letters, digits, - and _. Used in the StoreFront address; it cannot be changed later." required />
+      <TextField label="Theme name" name="name" defaultValue={v.name} error={f.name} required />
+      <div>
+        <Button type="submit" pending={pending}>
+          Add theme
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function RenameThemeForm({ id, code, name }: { id: string; code: string; name: string }) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(renameThemeAction, {});
+  useEffect(() => {
+    if (state.ok && state.message) toast.success(state.message);
+  }, [state]);
+  return (
+    <form action={formAction} noValidate className="flex items-start gap-2">
+      <input type="hidden" name="id" value={id} />
+      <TextField label={`Name of ${code}`} name="name" defaultValue={state.values?.name ?? name} error={state.fieldErrors?.name ?? (state.fieldErrors ? undefined : state.error)} className="w-64 [&>label]:sr-only" />
+      <Button type="submit" variant="secondary" size="sm" pending={pending} className="mt-1" aria-label={`Rename ${code}`}>
+        Rename
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,95 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { fieldErrorsOf, type ActionState } from "@/lib/actions";
+import { UserError } from "@/lib/errors";
+import { addToCart, cartCookieName, parseCart, serializeCart, setQuantity } from "@/lib/store/cart";
+import { affiliateCookieName, parseAffiliateCookie } from "@/lib/store/affiliate";
+import { findStoreFront } from "@/lib/store/catalog";
+import { placeOrder } from "@/lib/orders/checkout";
+
+// Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
+// formAction; they validate with zod the same way and return errors as values.
+
+const code = z.string().regex(/^[A-Z0-9_-]{1,32}$/);
+const cartSchema = z.object({
+  merchant: code,
+  theme: code,
+  itemId: z.string().min(1).max(64),
+  quantity: z.coerce.number().int().min(0).max(99).optional(),
+  mode: z.enum(["add", "set"]).default("add"),
+});
+
+async function writeCart(merchant: string, update: (c: ReturnType<typeof parseCart>) => ReturnType<typeof parseCart>) {
+  const jar = await cookies();
+  const next = update(parseCart(jar.get(cartCookieName(merchant))?.value));
+  jar.set(cartCookieName(merchant), serializeCart(next), { httpOnly: true, sameSite: "lax", path: `/store/${merchant}`, maxAge: 14 * 24 * 3600 });
+}
+
+export async function updateCart(formData: FormData): Promise<void> {
+  const parsed = cartSchema.safeParse(Object.fromEntries(formData.entries()));
+  if (!parsed.success) return;
+  const { merchant, theme, itemId, quantity, mode } = parsed.data;
+  const db = await getDb();
+  if (!(await findStoreFront(db, merchant, theme))) return;
+  await writeCart(merchant, (c) => (mode === "add" ? addToCart(c, itemId, quantity ?? 1) : setQuantity(c, itemId, quantity ?? 0)));
+}
+
+const text = (label: string, max = 100) => z.string().trim().min(1, `Enter your ${label}.`).max(max, `Keep the ${label} under ${max} characters.`);
+const checkoutSchema = z
+  .object({
+    merchant: code,
+    theme: code,
+    checkoutKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, "This checkout form expired. Reload the page and try again."),
+    firstName: text("first name"),
+    lastName: text("last name"),
+    email: z.string().trim().toLowerCase().email("Enter a valid email address, like ada@example.com.").max(254),
+    address1: text("address", 200),
+    city: text("city"),
+    stateRegion: text("state or region", 60),
+    postalCode: z.string().trim().min(1, "Enter your postal code.").max(20).regex(/^[A-Za-z0-9 -]+$/, "Use letters, digits, spaces and dashes only."),
+    countryCode: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use the two-letter country code, like US."),
+    dayPhone: z.string().trim().max(40).regex(/^[0-9+() .-]*$/, "Use digits, spaces and + ( ) - only.").default(""),
+    paymentChoice: z.enum(["card", "echeck", "purchase_order", "quote"], { message: "Choose how you want to pay." }),
+    cardNumber: z.string().trim().max(30).optional(),
+  })
+  .refine((v) => v.paymentChoice !== "card" || Boolean(v.cardNumber?.replace(/[\s-]/g, "")), { message: "Enter the card number.", path: ["cardNumber"] });
+
+export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k] = v;
+  const parsed = checkoutSchema.safeParse(Object.fromEntries(formData.entries()));
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    return { error: fieldErrors._form ?? fieldErrors.checkoutKey ?? "Some fields need attention.", fieldErrors, values };
+  }
+  const { merchant, theme, checkoutKey, paymentChoice, cardNumber, ...billing } = parsed.data;
+  let receiptPath: string;
+  try {
+    const db = await getDb();
+    const sf = await findStoreFront(db, merchant, theme);
+    if (!sf) return { error: "This StoreFront does not exist.", values };
+    const jar = await cookies();
+    const { order } = await placeOrder(db, {
+      merchantId: merchant,
+      themeCode: theme,
+      cart: parseCart(jar.get(cartCookieName(merchant))?.value),
+      billing: { ...billing, dayPhone: billing.dayPhone ?? "" },
+      choice: paymentChoice,
+      cardNumber: paymentChoice === "card" ? cardNumber : undefined,
+      checkoutKey,
+      affiliate: parseAffiliateCookie(jar.get(affiliateCookieName(merchant))?.value),
+    });
+    jar.delete({ name: cartCookieName(merchant), path: `/store/${merchant}` });
+    receiptPath = `/store/${merchant}/${order.themeCode}/receipt/${order.receiptToken}`;
+  } catch (e) {
+    if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
+    console.error(JSON.stringify({ level: "error", msg: "checkout failed", error: e instanceof Error ? e.message : String(e) }));
+    return { error: "We could not place your order and nothing was charged. Try again in a moment.", values };
+  }
+  // The browser loads the receipt as a new document (see checkout-form.tsx), never as a client-side
+  // transition: the receipt then renders, and the conversion pixel loads, exactly once.
+  return { ok: true, message: "Order placed.", data: { receiptPath } };
+}

@@ -1,0 +1,27 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { AFFILIATE_COOKIE_DAYS, affiliateCookieName, affiliateFromParams, serializeAffiliate } from "@/lib/store/affiliate";
+
+/**
+ * StoreFront pages send `?aff=` / `?orid=` links here (server components cannot set cookies):
+ * the last link followed wins, kept 30 days, then the shopper lands on the page they came for.
+ */
+export async function GET(req: NextRequest, { params }: { params: Promise<{ merchant: string; theme: string }> }) {
+  const { merchant, theme } = await params;
+  const base = `/store/${encodeURIComponent(merchant)}/${encodeURIComponent(theme)}`;
+  const sp = Object.fromEntries(req.nextUrl.searchParams.entries());
+  const next = typeof sp.next === "string" && (sp.next === base || sp.next.startsWith(`${base}/`)) && !sp.next.includes("//", 1) ? sp.next : base;
+  // A relative Location keeps the shopper on the host they came by (the server's own idea of its
+  // origin may differ behind a proxy, and the cookie belongs to the host that set it).
+  const res = new NextResponse(null, { status: 303, headers: { Location: next } });
+  const ref = affiliateFromParams(sp);
+  if (ref && /^[A-Z0-9_-]{1,32}$/.test(merchant)) {
+    res.cookies.set(affiliateCookieName(merchant), serializeAffiliate(ref), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: req.nextUrl.protocol === "https:",
+      path: `/store/${merchant}`,
+      maxAge: AFFILIATE_COOKIE_DAYS * 24 * 60 * 60,
+    });
+  }
+  return res;
+}

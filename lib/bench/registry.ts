@@ -1,0 +1,8 @@
+import type { Benchmark } from "./types";
+import { drainBenchmark } from "./outbox/drain";
+import { latencyBenchmark } from "./outbox/latency";
+import { memoryBenchmark } from "./outbox/memory";
+import { throughputBenchmark } from "./outbox/throughput";
+
+/** Every benchmark `npm run bench` knows; add new ones here. */
+export const BENCHMARKS: Benchmark[] = [drainBenchmark, latencyBenchmark, throughputBenchmark, memoryBenchmark];

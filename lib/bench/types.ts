@@ -1,0 +1,27 @@
+/** A benchmark prints numbers; it never asserts timings (machines differ). */
+export interface Metric {
+  label: string;
+  value: number | string;
+  unit?: string;
+  /** The goal, in words (`>= 95%`), printed beside the value. */
+  target?: string;
+}
+
+export interface BenchResult {
+  metrics: Metric[];
+  notes?: string[];
+}
+
+export interface BenchContext {
+  /** Admin connection string of a PostgreSQL server; each benchmark creates its own throw-away database. */
+  postgresUrl: string;
+  /** `--quick`: smaller runs, for a smoke test. */
+  quick: boolean;
+  log(message: string): void;
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(ctx: BenchContext): Promise<BenchResult>;
+}

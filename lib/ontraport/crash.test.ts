@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "@/lib/db/client";
+import { SimClient } from "@/lib/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
+import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "./testing";
+
+// `node --import tsx` keeps the worker in the spawned process itself, so SIGKILL hits the worker.
+// Worker processes killed with SIGKILL at random moments, and three workers side by side: PostgreSQL
+// only (the embedded database is one process by design, which the last test checks).
+
+const ROOT = process.cwd();
+
+function spawnWorker(databaseUrl: string, endpoint: string, extra: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"),
+      ONTRAPORT_ENDPOINT: endpoint,
+      // A timeout on this busy 2-core machine would be a legitimate retry (a duplicate the test would blame on kills).
+      CARTLINK_WORKER_TIMEOUT_MS: "5000",
+      CARTLINK_WORKER_LEASE_MS: "6000",
+      ...extra,
+    },
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function deliveredSales(t: TestDatabase): Promise<number> {
+  const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where type = 'sale' and status = 'delivered'`));
+  return Number(r?.n ?? 0);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(200);
+  }
+}
+
+const postgres = process.env.TEST_DATABASE_URL ? ["postgres" as const] : [];
+
+describe.each(postgres)("worker processes on %s", (kind) => {
+  let t: TestDatabase;
+  let sim: RunningSimulator;
+  let client: SimClient;
+  const children = new Set<ChildProcess>();
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    sim = await startSimulator({ port: 0, keys: ["crash-key"], maxNotifications: 100_000 });
+    client = new SimClient(sim.url);
+  });
+  afterAll(async () => {
+    for (const c of children) c.kill("SIGKILL");
+    await sim.close();
+    await t.close();
+  });
+
+  it("loses nothing when workers are killed at random moments during 1,000 paid orders", { timeout: 240_000 }, async () => {
+    await client.setConfig({ rateLimit: 1_000_000 });
+    await apiMerchant(t.db, "CRASH", { key: "crash-key", rateLimitPerMinute: 1_000_000 });
+    const started = new Set<ChildProcess>();
+    const start = () => {
+      const c = spawnWorker(t.location, sim.endpoint);
+      children.add(c);
+      // Only a worker that is up (claiming and sending) is worth killing.
+      c.stdout!.on("data", (d: Buffer) => {
+        if (d.toString().includes("started")) started.add(c);
+      });
+      c.on("exit", () => {
+        children.delete(c);
+        started.delete(c);
+      });
+      return c;
+    };
+    start();
+    start();
+    let kills = 0;
+    let placing = true;
+    const placed = (async () => {
+      for (let i = 0; i < 1000; i++) {
+        await placeOrder(t.db, "CRASH");
+        if (i % 50 === 0) await sleep(20);
+      }
+      placing = false;
+    })();
+    const killer = (async () => {
+      while (placing || (await deliveredSales(t)) < 1000) {
+        await sleep(200 + Math.random() * 1500);
+        const victims = [...started];
+        const victim = victims[Math.floor(Math.random() * victims.length)];
+        if (victim && kills < 15) {
+          victim.kill("SIGKILL");
+          kills += 1;
+        }
+        while (children.size < 2) start();
+        if (!placing && kills >= 15) break;
+      }
+    })();
+    await placed;
+    await killer;
+    await waitFor(async () => (await deliveredSales(t)) === 1000, 120_000);
+    for (const c of children) c.kill("SIGTERM");
+    const stats = await client.stats();
+    const [lost] = rowsOf<{ n: number }>(
+      await t.db.execute(sql`select count(*)::int as n from orders o where o.merchant_id = 'CRASH' and not exists (select 1 from transmissions s where s.order_id = o.id and s.type = 'sale' and s.status = 'delivered')`),
+    );
+    console.log(`crash test: ${kills} kills, ${stats.delivered} delivered at the simulator, ${stats.duplicates} duplicates`);
+    expect(Number(lost!.n)).toBe(0);
+    expect(await deliveredSales(t)).toBe(1000);
+    expect(stats.delivered - stats.duplicates).toBe(1000);
+    expect(stats.duplicates).toBeLessThanOrEqual(kills);
+  });
+
+  it("three workers deliver every transmission once and stay under the shared rate limit", { timeout: 120_000 }, async () => {
+    await client.reset({ all: true });
+    await client.setKey("scale-key", "valid");
+    await client.setConfig({ rateLimit: 600 });
+    await apiMerchant(t.db, "SCALE", { key: "scale-key", rateLimitPerMinute: 600 });
+    for (let i = 0; i < 3; i++) {
+      const c = spawnWorker(t.location, sim.endpoint);
+      children.add(c);
+      c.stdout!.resume();
+      c.on("exit", () => children.delete(c));
+    }
+    for (let i = 0; i < 150; i++) await placeOrder(t.db, "SCALE");
+    const done = async () => {
+      const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(*)::int as n from transmissions where merchant_id = 'SCALE' and status = 'delivered'`));
+      return Number(r?.n) === 150;
+    };
+    await waitFor(done, 90_000);
+    for (const c of children) c.kill("SIGTERM");
+    const stats = await client.stats();
+    const [claims] = rowsOf<{ rows: number; attempts: number }>(
+      await t.db.execute(sql`select count(distinct t.id)::int as rows, count(a.id)::int as attempts
+        from transmissions t join transmission_attempts a on a.transmission_id = t.id where t.merchant_id = 'SCALE'`),
+    );
+    console.log(`scale-out: ${stats.delivered} delivered, ${stats.rateLimited} rate limited, ${stats.duplicates} duplicates`);
+    expect(await done()).toBe(true);
+    expect(stats).toMatchObject({ delivered: 150, duplicates: 0, rateLimited: 0 });
+    expect(Number(claims!.attempts)).toBe(150);
+  });
+});
+
+describe("the embedded database", () => {
+  it("refuses a second process, so it never runs two workers on one data folder", { timeout: 120_000 }, async () => {
+    const t = await openTestDatabase("pglite");
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
+        cwd: ROOT,
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, DATABASE_URL: "", DATA_DIR: t.location, CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex") },
+      });
+      let err = "";
+      child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((r) => child.on("exit", r));
+      expect(code).toBe(1);
+      expect(err).toMatch(/already open in process/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,410 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/lib/db/client";
+import { transmissionAttempts, type TransmissionType } from "@/lib/db/schema";
+import { OUTBOX_CHANNEL } from "@/lib/orders/events";
+import { decryptSecret } from "./crypto";
+import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, RETRY_SCHEDULE_MS, type DeliveryRequest, type DeliveryResponse, type Outcome, type ReqType } from "./deliver";
+import { dispatchAll } from "./dispatch";
+import { outboxSignal } from "./outbox";
+import { blockUntil, bucketSql, takeTokens } from "./rate-limit";
+
+// The delivery worker: claims due transmissions (FOR UPDATE SKIP LOCKED, in batches, with a lease),
+// sends them, and records each attempt in the same transaction that moves the transmission's status.
+// Any number of workers, in any number of processes, can share one PostgreSQL.
+
+export interface WorkerOptions {
+  db: Db;
+  /** ONTRAPORT_ENDPOINT: used when a merchant has no endpoint of its own. */
+  endpoint: string;
+  workerId?: string;
+  kind?: "embedded" | "standalone";
+  /** Rows claimed per round trip. */
+  batchSize?: number;
+  /** Claim loops running side by side in this process. */
+  loops?: number;
+  /** How long a claim holds a row; a crashed worker's rows are claimed again after it. Must exceed the timeout. */
+  leaseMs?: number;
+  timeoutMs?: number;
+  /** Fallback poll when no NOTIFY arrives (retries that come due, missed notifications). */
+  pollMs?: number;
+  /** Injectable clock: tests move time instead of sleeping. */
+  clock?: () => Date;
+  /** Decrypts a stored key (default: CARTLINK_ENCRYPTION_KEY). */
+  resolveKey?: (ciphertext: string) => string;
+  /** Sends one request (default: HTTP). */
+  send?: (r: DeliveryRequest) => Promise<DeliveryResponse>;
+  /** LISTEN for commits (default true). */
+  listen?: boolean;
+  log?: (msg: string) => void;
+}
+
+interface Claimed {
+  id: string;
+  merchant_id: string;
+  type: TransmissionType;
+  payload: string;
+  attempts: number;
+  retry_step: number;
+  endpoint_url: string | null;
+  api_key_ciphertext: string;
+  key_status: "untested" | "valid" | "stale";
+}
+
+const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_status", "affiliate"]);
+
+export class OutboxWorker {
+  readonly id: string;
+  private readonly o: Required<Omit<WorkerOptions, "workerId" | "log">> & { log: (msg: string) => void };
+  private running = false;
+  private loopsDone: Promise<void>[] = [];
+  private wakeWaiters: Array<() => void> = [];
+  /** Counts wake-ups, so one that arrives during a cycle is not lost. */
+  private wakeSeq = 0;
+  private dispatchDirty = true;
+  private dispatching: Promise<void> | null = null;
+  private lastReap = 0;
+  private keys = new Map<string, string>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private onSignal = () => this.wake();
+  /** Deliveries finished by this worker (any outcome), for benchmarks. */
+  finished = 0;
+
+  constructor(opts: WorkerOptions) {
+    this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.o = {
+      db: opts.db,
+      endpoint: opts.endpoint,
+      kind: opts.kind ?? "standalone",
+      batchSize: opts.batchSize ?? 10,
+      loops: opts.loops ?? 4,
+      leaseMs: opts.leaseMs ?? 60_000,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      pollMs: opts.pollMs ?? 1000,
+      clock: opts.clock ?? (() => new Date()),
+      resolveKey: opts.resolveKey ?? ((c) => decryptSecret(c)),
+      send: opts.send ?? deliver,
+      listen: opts.listen ?? true,
+      log: opts.log ?? (() => {}),
+    };
+    if (this.o.leaseMs <= this.o.timeoutMs) throw new Error("leaseMs must be longer than timeoutMs, or a slow send could be claimed twice");
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    outboxSignal().on("wake", this.onSignal);
+    if (this.o.listen) this.unlisten = await listen(this.o.db, () => this.wake());
+    await this.heartbeat();
+    this.timers.push(setInterval(() => void this.heartbeat().catch(() => {}), 5000));
+    this.timers.push(setInterval(() => this.wake(), this.o.pollMs));
+    for (let i = 0; i < this.o.loops; i++) this.loopsDone.push(this.loop());
+  }
+
+  /** Graceful stop: no new claims; sends in flight finish and are recorded. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    outboxSignal().off("wake", this.onSignal);
+    this.wake();
+    await Promise.all(this.loopsDone);
+    this.loopsDone = [];
+    if (this.unlisten) await this.unlisten().catch(() => {});
+    this.unlisten = null;
+    // A stopped worker is no longer counted by /api/health.
+    await this.o.db.execute(sql`delete from worker_heartbeats where worker_id = ${this.id}`).catch(() => {});
+  }
+
+  /** New work may be there: wake the loops now. */
+  wake(): void {
+    this.dispatchDirty = true;
+    this.wakeSeq += 1;
+    const w = this.wakeWaiters;
+    this.wakeWaiters = [];
+    for (const f of w) f();
+  }
+
+  private waitForWake(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeWaiters.push(resolve);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      const seen = this.wakeSeq;
+      try {
+        n = await this.cycle();
+      } catch (e) {
+        this.o.log(`outbox worker: ${e instanceof Error ? e.message : String(e)}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (n === 0 && this.running && seen === this.wakeSeq) await this.waitForWake();
+    }
+  }
+
+  /** One round: dispatch new events, reclaim expired leases, claim and send one batch. Returns how many were sent. */
+  async cycle(): Promise<number> {
+    await this.dispatch();
+    const now = this.o.clock();
+    if (now.getTime() - this.lastReap > 2000 || this.lastReap > now.getTime()) {
+      this.lastReap = now.getTime();
+      await reclaimExpiredLeases(this.o.db, now);
+    }
+    const batch = await this.claim(now);
+    if (!batch.length) return 0;
+    const results = await Promise.all(batch.map((t) => this.sendOne(t)));
+    // One transaction records the whole batch: a commit per delivery would cost more than the POST.
+    await finishAttempts(this.o.db, results, this.o.clock(), this.id);
+    this.finished += results.length;
+    return batch.length;
+  }
+
+  /** Runs cycles until nothing is due (tests and benchmarks; the clock decides what is due). */
+  async drain(maxCycles = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxCycles; i++) {
+      this.dispatchDirty = true;
+      const n = await this.cycle();
+      total += n;
+      if (n === 0) return total;
+    }
+    return total;
+  }
+
+  private async dispatch(): Promise<void> {
+    if (this.dispatching) return this.dispatching;
+    if (!this.dispatchDirty) return;
+    this.dispatchDirty = false;
+    this.dispatching = dispatchAll(this.o.db, { now: this.o.clock() })
+      .then(() => undefined)
+      .finally(() => {
+        this.dispatching = null;
+      });
+    return this.dispatching;
+  }
+
+  private async claim(now: Date): Promise<Claimed[]> {
+    const nowIso = now.toISOString();
+    const leaseIso = new Date(now.getTime() + this.o.leaseMs).toISOString();
+    const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
+    return this.o.db.transaction(async (tx) => {
+      const candidates = rowsOf<{ id: string; merchant_id: string; rate_limit_per_minute: number }>(
+        await tx.execute(sql`
+          with eligible as (
+            select c.merchant_id, c.rate_limit_per_minute from ontraport_configs c
+            left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
+            where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
+              and (w.merchant_id is null or (
+                (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
+                and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
+          ),
+          -- Per merchant, the oldest due rows straight off the partial index (no lock yet), ranked so a
+          -- batch takes turns between merchants instead of draining the biggest backlog first.
+          cand as (
+            select d.id, d.next_attempt_at, d.seq, e.rate_limit_per_minute,
+              row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
+            from eligible e
+            cross join lateral (
+              select t.id, t.next_attempt_at, t.seq from transmissions t
+              where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
+                -- A refund or status change waits for the same order's earlier transmissions.
+                and (t.type = 'sale' or t.order_id is null or not exists (
+                  select 1 from transmissions p
+                  where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
+                    and p.status in ('pending', 'sending', 'paused')))
+              order by t.next_attempt_at, t.seq
+              limit ${this.o.batchSize * 4}
+            ) d
+          )
+          select t.id, t.merchant_id, cand.rate_limit_per_minute from transmissions t
+          join cand on cand.id = t.id
+          where t.status = 'pending'
+          order by cand.rn, cand.next_attempt_at, cand.seq
+          limit ${this.o.batchSize}
+          for update of t skip locked`),
+      );
+      if (!candidates.length) return [];
+      const byMerchant = new Map<string, { limit: number; ids: string[] }>();
+      for (const c of candidates) {
+        const m = byMerchant.get(c.merchant_id) ?? { limit: Number(c.rate_limit_per_minute), ids: [] };
+        m.ids.push(c.id);
+        byMerchant.set(c.merchant_id, m);
+      }
+      const ids: string[] = [];
+      for (const [merchantId, m] of byMerchant) {
+        const granted = await takeTokens(tx, merchantId, m.ids.length, m.limit, now);
+        ids.push(...m.ids.slice(0, granted));
+      }
+      if (!ids.length) return [];
+      const idList = sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      );
+      return rowsOf<Claimed>(
+        await tx.execute(sql`
+          update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
+          from ontraport_configs c
+          where t.id in (${idList}) and c.merchant_id = t.merchant_id
+          returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`),
+      );
+    });
+  }
+
+  private key(ciphertext: string): string {
+    let k = this.keys.get(ciphertext);
+    if (k === undefined) {
+      k = this.o.resolveKey(ciphertext);
+      if (this.keys.size > 1000) this.keys.clear();
+      this.keys.set(ciphertext, k);
+    }
+    return k;
+  }
+
+  private async sendOne(t: Claimed): Promise<AttemptResult> {
+    const startedAt = this.o.clock();
+    const request: DeliveryRequest = {
+      endpoint: t.endpoint_url || this.o.endpoint,
+      apiKey: "",
+      reqType: (SENDABLE.has(t.type) ? t.type : "sale") as ReqType,
+      xml: t.payload,
+      transmissionId: t.id,
+      timeoutMs: this.o.timeoutMs,
+    };
+    let response: DeliveryResponse;
+    try {
+      request.apiKey = this.key(t.api_key_ciphertext);
+      response = await this.o.send(request);
+    } catch (e) {
+      response = { statusCode: null, body: "", rateLimitReset: null, durationMs: 0, error: `Could not send: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    const outcome: Outcome = SENDABLE.has(t.type) ? classify(response) : { kind: "bad_request", message: `${t.type} is not sent to ONTRAPORT` };
+    return { t, request, response, outcome, startedAt };
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.o.db.execute(sql`insert into worker_heartbeats (worker_id, pid, kind, delivered) values (${this.id}, ${process.pid}, ${this.o.kind}, ${this.finished})
+      on conflict (worker_id) do update set beat_at = now(), delivered = excluded.delivered`);
+  }
+}
+
+/** Rows whose lease ran out (their worker died mid-send) go back to pending; the same X-Transmission-Id lets ONTRAPORT spot a repeat. */
+export async function reclaimExpiredLeases(db: Db, now: Date): Promise<number> {
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`update transmissions set status = 'pending', lease_until = null, locked_by = null, next_attempt_at = ${now.toISOString()}::timestamptz
+      where status = 'sending' and lease_until < ${now.toISOString()}::timestamptz returning id`),
+  );
+  return rows.length;
+}
+
+export interface AttemptResult {
+  t: Claimed;
+  request: DeliveryRequest;
+  response: DeliveryResponse;
+  outcome: Outcome;
+  startedAt: Date;
+}
+
+/**
+ * Records the attempts and moves each transmission per the response table, in one transaction.
+ * Only rows this worker still holds are moved (a row whose lease ran out belongs to someone else now).
+ */
+export async function finishAttempts(db: Db, results: AttemptResult[], now: Date, workerId: string): Promise<void> {
+  if (!results.length) return;
+  const nowIso = now.toISOString();
+  await db.transaction(async (tx) => {
+    await tx.insert(transmissionAttempts).values(
+      results.map(({ t, request, response, outcome, startedAt }) => ({
+        transmissionId: t.id,
+        merchantId: t.merchant_id,
+        attemptNo: t.attempts + 1,
+        startedAt,
+        durationMs: response.durationMs,
+        statusCode: response.statusCode,
+        requestPayload: redactedRequest(request),
+        responseBody: response.body || null,
+        error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
+      })),
+    );
+    const delivered = results.filter((r) => r.outcome.kind === "delivered");
+    if (delivered.length) {
+      const values = sql.join(
+        delivered.map((r) => sql`(${r.t.id}::uuid, ${r.response.statusCode}::int, ${r.response.body || null}::text)`),
+        sql`, `,
+      );
+      await tx.execute(sql`update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
+          last_status_code = v.code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
+        from (values ${values}) as v(id, code, body)
+        where t.id = v.id and t.status = 'sending' and t.locked_by = ${workerId}`);
+      const keys = new Map<string, AttemptResult>();
+      for (const r of delivered) if (r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
+      for (const r of keys.values())
+        await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
+          where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
+    }
+    for (const r of results) if (r.outcome.kind !== "delivered") await applyOutcome(tx, r, now, workerId);
+  });
+}
+
+async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: string): Promise<void> {
+  const { t, response, outcome } = r;
+  const nowIso = now.toISOString();
+  const body = response.body || null;
+  const mine = sql`id = ${t.id}::uuid and status = 'sending' and locked_by = ${workerId}`;
+  const common = sql`attempts = attempts + 1, last_status_code = ${response.statusCode}, last_response_body = ${body}, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
+  switch (outcome.kind) {
+    case "delivered":
+      return;
+    case "rejected":
+    case "bad_request":
+      await tx.execute(sql`update transmissions set status = 'failed', last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
+    case "stale_key": {
+      // Pause only if the key that was refused is still the saved one; a key replaced meanwhile is tried at once.
+      const paused = rowsOf<{ merchant_id: string }>(
+        await tx.execute(sql`update ontraport_configs set key_status = 'stale', key_status_at = ${nowIso}::timestamptz, key_status_code = ${response.statusCode},
+          paused_at = coalesce(paused_at, ${nowIso}::timestamptz), paused_reason = coalesce(paused_reason, ${`ONTRAPORT refused the API key (${response.statusCode}): save a new key to resume`})
+          where merchant_id = ${t.merchant_id} and api_key_ciphertext = ${t.api_key_ciphertext} returning merchant_id`),
+      );
+      const status = paused.length ? "paused" : "pending";
+      await tx.execute(sql`update transmissions set status = ${status}::transmission_status, next_attempt_at = ${nowIso}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
+    }
+    case "rate_limited": {
+      const until = new Date(now.getTime() + outcome.resetSeconds * 1000);
+      await blockUntil(tx, t.merchant_id, until, now);
+      await tx.execute(sql`update transmissions set status = 'pending', next_attempt_at = ${until.toISOString()}::timestamptz, last_error = ${`Rate limited by ONTRAPORT: retry in ${outcome.resetSeconds} s`}, ${common} where ${mine}`);
+      return;
+    }
+    case "transient": {
+      const step = t.retry_step + 1;
+      if (step > RETRY_SCHEDULE_MS.length) {
+        await tx.execute(sql`update transmissions set status = 'failed', retry_step = ${step}, last_error = ${`Gave up after ${step} attempts: ${outcome.message}`}, ${common} where ${mine}`);
+        return;
+      }
+      const next = new Date(now.getTime() + RETRY_SCHEDULE_MS[step - 1]!);
+      await tx.execute(sql`update transmissions set status = 'pending', retry_step = ${step}, next_attempt_at = ${next.toISOString()}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+      return;
+    }
+  }
+}
+
+type Unlisten = () => Promise<void>;
+
+/**
+ * LISTEN on the outbox channel with whichever driver `db` uses: postgres.js (`sql.listen`, its own
+ * connection) or PGlite (`pg.listen`, same process). Returns how to stop listening.
+ */
+export async function listen(db: Db, onNotify: (merchantId: string) => void): Promise<Unlisten | null> {
+  const client = (db as unknown as { $client?: { listen?: (channel: string, cb: (payload: string) => void) => Promise<unknown> } }).$client;
+  if (!client?.listen) return null;
+  const handle = await client.listen(OUTBOX_CHANNEL, (payload) => onNotify(payload));
+  if (typeof handle === "function") return handle as Unlisten;
+  const h = handle as { unlisten?: () => Promise<void> };
+  return h.unlisten ? () => h.unlisten!() : null;
+}
