@@ -16,31 +16,11 @@ import { NotFoundError, UserError } from "@/lib/errors";
  * - two items conflict when their "Sent as" names are equal ignoring case: ONTRAPORT matches product
  *   names without regard to case, so `Red Shirt` and `red shirt` would land on one product.
  */
-export const MAX_PRODUCT_NAME = 255;
+import { normalizeProductName } from "./product-name";
+export { MAX_PRODUCT_NAME, normalizeProductName, effectiveName, conflictKey, type NormalizedName } from "./product-name";
 export const PAGE_SIZE = 50;
 /** At most this many rows change in one Save (one page of the table is 50). */
 export const MAX_CHANGES_PER_SAVE = 500;
-
-export type NormalizedName = { ok: true; value: string | null } | { ok: false; error: string };
-
-export function normalizeProductName(input: string): NormalizedName {
-  const v = input.trim();
-  if (v === "") return { ok: true, value: null };
-  if (/\p{Cc}/u.test(v)) return { ok: false, error: "Remove tabs, line breaks and other control characters from the product name." };
-  if ([...v].length > MAX_PRODUCT_NAME) return { ok: false, error: `ONTRAPORT accepts product names of at most ${MAX_PRODUCT_NAME} characters (this one has ${[...v].length}).` };
-  return { ok: true, value: v };
-}
-
-/** What ONTRAPORT receives as product name for an item. */
-export function effectiveName(itemId: string, mapping: string | null | undefined): string {
-  const m = mapping?.trim();
-  return m ? m : itemId;
-}
-
-/** The key two items conflict on. */
-export function conflictKey(itemId: string, mapping: string | null | undefined): string {
-  return effectiveName(itemId, mapping).toLowerCase();
-}
 
 // SQL twins of effectiveName/conflictKey, so paging and conflict counts agree with the code above.
 const MAPPING = sql`(custom_fields ->> 'oapProductid')`;

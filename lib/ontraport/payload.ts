@@ -239,10 +239,7 @@ export function buildAffiliateXml(s: AffiliateSnapshot): string {
 }
 
 /** The product name ONTRAPORT sees: the item's `oapProductid` mapping when set, else the item ID. */
-export function productNameFor(itemId: string, customFields: Record<string, string> | null | undefined): string {
-  const mapped = customFields?.oapProductid?.trim();
-  return mapped ? mapped : itemId;
-}
+export { productNameFor } from "./product-name";
 
 // Descriptions for the Transmission Log, in words.
 

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { effectiveName } from "./product-name";
 import type { Db } from "@/lib/db/client";
 import { items, ontraportConfigs, orderLines, orders, themes, transmissions } from "@/lib/db/schema";
 import { formatDecimal } from "@/lib/money";
@@ -79,7 +80,7 @@ export async function firePixelOnce(db: Db, { merchantId, orderId, allowLocal, n
     allowLocal,
     orderId: order.id,
     email: order.email,
-    lines: lines.map((l) => ({ productName: l.productName || l.merchantItemId, totalCents: l.totalCents })),
+    lines: lines.map((l) => ({ productName: effectiveName(l.merchantItemId, l.productName), totalCents: l.totalCents })),
     taxCents: order.taxCents,
     shippingCents: order.shippingHandlingCents,
   });

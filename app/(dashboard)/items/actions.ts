@@ -5,16 +5,19 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
 import { parseMoney } from "@/lib/money";
+import { normalizeProductName } from "@/lib/ontraport/product-name";
 import { FREQUENCIES } from "@/lib/db/schema";
 import { createItem, duplicateItem, getItem, ITEM_ID, ITEM_ID_HELP, setItemInactive, updateItem, type ItemInput } from "@/lib/items/queries";
 
-const PRODUCT_NAME_MAX = 100;
-/** ONTRAPORT product names: trimmed, no control characters, at most 100 characters. */
-const productName = z
-  .string()
-  .trim()
-  .max(PRODUCT_NAME_MAX, `Keep the ONTRAPORT Product Name under ${PRODUCT_NAME_MAX} characters.`)
-  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), "Remove control characters (tabs, line breaks).");
+/** ONTRAPORT product names: the same rule as the Product Mapping page (lib/ontraport/product-name). */
+const productName = z.string().transform((s, ctx) => {
+  const r = normalizeProductName(s);
+  if (!r.ok) {
+    ctx.addIssue({ code: "custom", message: r.error });
+    return z.NEVER;
+  }
+  return r.value ?? "";
+});
 
 const itemId = z.string().trim().regex(ITEM_ID, ITEM_ID_HELP);
 

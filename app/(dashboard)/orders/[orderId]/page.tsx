@@ -16,6 +16,8 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { AutoOrderStatusBadge, formatDateTime, PaymentBadge, StageBadge } from "@/components/orders/badges";
 import { ToolsMenu } from "@/components/orders/tools-menu";
+import { ResendOntraportTool } from "@/components/ontraport/resend-tool";
+import { OrderTransmissions } from "@/components/ontraport/order-transmissions";
 import { OrderActions, type MoveOption } from "./order-actions";
 
 type Props = { params: Promise<{ orderId: string }> };
@@ -97,7 +99,9 @@ export default async function ReviewOrderPage({ params }: Props) {
                 countryCode: o.countryCode,
               }}
             />
-            <ToolsMenu receiptUrl={receiptUrl}>{/* Tools from other areas go here as <MenuItem>s (e.g. Resend OntraPort Notification). */}</ToolsMenu>
+            <ToolsMenu receiptUrl={receiptUrl}>
+              <ResendOntraportTool orderId={orderId} />
+            </ToolsMenu>
           </div>
         }
       />
@@ -187,6 +191,7 @@ export default async function ReviewOrderPage({ params }: Props) {
             )}
           </Card>
 
+          <OrderTransmissions orderId={orderId} />
           <Card title="Stage history" id="history">
             <ol className="space-y-2 text-sm" aria-label="Stage history">
               {history.map((h) => (
@@ -268,7 +273,6 @@ export default async function ReviewOrderPage({ params }: Props) {
         </div>
       </div>
 
-      {/* ONTRAPORT: the integration's section for this order (transmissions, resend) goes here. */}
     </>
   );
 }

@@ -175,6 +175,7 @@ export function MethodForm(p: MethodFormProps) {
           </div>
           <div className="grid gap-4 md:grid-cols-2">
             <TextField
+              id="api-key"
               label="ONTRAPORT API Key"
               name="apiKey"
               type="password"
@@ -182,7 +183,7 @@ export function MethodForm(p: MethodFormProps) {
               spellCheck={false}
               error={f.apiKey}
               placeholder={p.hasKey ? "Leave empty to keep the saved key" : "Paste the key from ONTRAPORT Support"}
-              help="Obtain the UltraCart Integration Key from ONTRAPORT Support. It is stored encrypted and never shown again; only its last four characters are."
+              help="Get your API key for this integration from ONTRAPORT Support. It is stored encrypted and never shown again; only its last four characters are."
             />
           </div>
           {!p.readOnly && (

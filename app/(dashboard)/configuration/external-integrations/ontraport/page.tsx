@@ -15,6 +15,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { MethodForm } from "./method-form";
 import { MappingTable } from "./mapping-table";
 import { PollingKey } from "./polling-key";
+import { TransmissionLogSection } from "@/components/ontraport/transmission-log-section";
 
 export const metadata: Metadata = { title: "ONTRAPORT" };
 
@@ -232,6 +233,7 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
             </Table>
           )}
         </Card>
+        <TransmissionLogSection />
       </div>
     </>
   );
