@@ -6,19 +6,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // A separate build folder lets the e2e suite build next to a running dev server.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
-  // StoreFront pages: the header-only CSP directives. Their img-src is narrowed per theme by a CSP
-  // <meta> in app/store/[merchant]/[theme]/layout.tsx (only pages know the theme's ONTRAPORT host).
-  async headers() {
-    return [
-      {
-        source: "/store/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'" },
-          { key: "Referrer-Policy", value: "no-referrer" },
-        ],
-      },
-    ];
-  },
+  // Security headers (CSP with a per-request nonce, frame-ancestors, Referrer-Policy, ...) are set in
+  // proxy.ts from lib/security/headers.ts; StoreFront pages narrow img-src with a per-theme CSP <meta>.
 };
 
 export default nextConfig;

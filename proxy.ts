@@ -1,12 +1,39 @@
 import NextAuth from "next-auth";
-import { authConfig } from "@/lib/auth/config";
+import { NextResponse } from "next/server";
+import { authConfig, isPublicPath } from "@/lib/auth/config";
+import { newNonce, securityHeaders } from "@/lib/security/headers";
+
+const { auth } = NextAuth(authConfig);
 
 /**
- * First filter only: anonymous visitors to dashboard pages are sent to /login. Every page, server
- * action and route handler checks the session, role and merchant again itself.
+ * Every request: security headers with a fresh CSP nonce (Next applies it to its own scripts), and a
+ * first filter that sends anonymous visitors of dashboard pages to /login (401 for APIs). Every page,
+ * server action and route handler still checks the session, role and merchant itself.
  */
-const { auth } = NextAuth(authConfig);
-export { auth as proxy };
+export const proxy = auth((req) => {
+  const { pathname, search } = req.nextUrl;
+  const https = req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
+  const nonce = newNonce();
+  const headers = securityHeaders({ nonce, pathname, https, dev: process.env.NODE_ENV === "development" });
+
+  let response: NextResponse;
+  if (!req.auth?.user && !isPublicPath(pathname)) {
+    if (pathname.startsWith("/api/")) {
+      response = NextResponse.json({ error: "Sign in to continue." }, { status: 401 });
+    } else {
+      const login = new URL("/login", req.nextUrl);
+      login.searchParams.set("callbackUrl", `${pathname}${search}`);
+      response = NextResponse.redirect(login);
+    }
+  } else {
+    const requestHeaders = new Headers(req.headers);
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]!);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+  return response;
+});
 
 export const config = {
   matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],

@@ -5,6 +5,7 @@ import type { Role } from "@/lib/auth/config";
 import { AuthError, requireSession, type SessionUser } from "@/lib/auth/session";
 import { getDb, type Db } from "@/lib/db/client";
 import { UserError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 /**
  * What every server action returns: never throws to the browser. On failure it carries a message,
@@ -47,7 +48,7 @@ function failure(e: unknown, values?: Record<string, string>): ActionState {
   if (isRedirectError(e)) throw e;
   if (e instanceof AuthError) return { error: e.message, values };
   if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
-  console.error(JSON.stringify({ level: "error", msg: "action failed", error: e instanceof Error ? e.message : String(e) }));
+  log("error", "action failed", { error: e instanceof Error ? e.message : String(e) });
   return { error: "Something went wrong and nothing was saved. Try again; if it keeps happening, check the server log.", values };
 }
 

@@ -1,6 +1,9 @@
 import Link from "next/link";
+import { connection } from "next/server";
 
-export default function Forbidden() {
+/** Rendered per request so its scripts carry the request's CSP nonce. */
+export default async function Forbidden() {
+  await connection();
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="max-w-md rounded-lg border border-zinc-200 bg-white p-6 text-center shadow-sm">
