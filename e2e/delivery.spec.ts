@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { screenshot, SIM_URL, storageStateFor } from "./support";
 
 // The delivery engine inside the running demo: the embedded worker is up, wired to the simulator,
 // an order that becomes paid reaches the simulator as a Sale, and the item poll answers in XML.
-// (A StoreFront checkout belongs here too once the StoreFront lands.)
+// A StoreFront checkout is delivered as a Sale and shows as Delivered in the Transmission Log.
 
 interface SimNotification {
   reqType: string;
@@ -73,5 +73,123 @@ test.describe("a payment reaches ONTRAPORT", () => {
     expect(received[0]!.data).toContain(`<order id="${id}"`);
     expect(received[0]!.data).not.toMatch(/<\/?\w*(shipping|handling)/i);
     await screenshot(page, "delivery-approved-order");
+  });
+});
+
+const CONFIG = "/configuration/external-integrations/ontraport";
+const DEMO_KEY = "demo-ontraport-key";
+const methodForm = (page: Page) => page.locator("#integration-method");
+
+async function saveConfig(page: Page) {
+  await methodForm(page).getByRole("button", { name: "Save configuration" }).click();
+  await expect(methodForm(page).getByRole("status").filter({ hasText: /^(Saved|Nothing changed)/ })).toBeVisible();
+}
+
+/** Cents from a shown amount such as "$1,234.50". */
+function cents(text: string | null): number {
+  return Math.round(Number((text ?? "").replace(/[^0-9.-]/g, "")) * 100);
+}
+
+test.describe("a StoreFront checkout reaches ONTRAPORT", () => {
+  test.use({ storageState: storageStateFor("admin") });
+
+  test("a shopper's card checkout on DEFAULT is delivered as a Sale and shows as Delivered in the Transmission Log", async ({ page, browser, baseURL, request }) => {
+    test.setTimeout(120_000);
+    // The demo runs the API Integration with the demo key; make sure of it on the page, whatever ran before.
+    await page.goto(CONFIG);
+    const status = (await page.getByTestId("integration-status").textContent())?.trim() ?? "Off";
+    const originalMethod = status.startsWith("API") ? "api" : status.startsWith("Partner") ? "pixel" : "off";
+    let addedKey = false;
+    if (originalMethod !== "api" || status.includes("Paused")) {
+      await request.post(`${SIM_URL}/__sim/keys`, { data: { key: DEMO_KEY, state: "valid" } });
+      await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
+      if ((await page.getByLabel("Saved key (masked)").count()) === 0 || status.includes("Paused")) {
+        addedKey = (await page.getByLabel("Saved key (masked)").count()) === 0;
+        await methodForm(page).getByLabel("ONTRAPORT API Key").fill(DEMO_KEY);
+      }
+      await saveConfig(page);
+      await expect(page.getByTestId("integration-status")).toHaveText("API Integration");
+    }
+
+    try {
+      const shopperContext = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+      const shopper = await shopperContext.newPage();
+      let id: string;
+      try {
+        await shopper.goto("/store/DEMO/DEFAULT");
+        for (const item of ["CAP-BLACK", "MUG-CLASSIC"]) {
+          const before = await shopper.getByRole("link", { name: /^Cart \(/ }).textContent();
+          await shopper.getByRole("button", { name: `Add ${item} to cart` }).click();
+          await expect(shopper.getByRole("link", { name: /^Cart \(/ })).not.toHaveText(before ?? "");
+        }
+        await shopper.getByRole("link", { name: "Checkout" }).first().click();
+        await shopper.getByLabel("First name").fill("Ada");
+        await shopper.getByLabel("Last name").fill("Lovelace");
+        await shopper.getByLabel("Email").fill("ada+delivery@example.com");
+        await shopper.getByLabel("Address").fill("12 St James's Square");
+        await shopper.getByLabel("City").fill("London");
+        await shopper.getByLabel("State").fill("LDN");
+        await shopper.getByLabel("Postal code").fill("SW1Y 4JH");
+        await shopper.getByLabel("Card number").fill("4111 1111 1111 1111");
+        await shopper.getByRole("button", { name: "Place order" }).click();
+        id = (await shopper.getByTestId("order-id").textContent())!.trim();
+        const totals = shopper.locator("dl").filter({ hasText: "Shipping and handling" });
+        const amount = (label: string) => totals.locator("div").filter({ has: shopper.getByText(label, { exact: true }) }).locator("dd");
+        // CAP-BLACK 18.00 + MUG-CLASSIC 12.50, 8% tax; shipping is charged to the shopper but never sent.
+        await expect(amount("Subtotal")).toHaveText("$30.50");
+        await expect(amount("Tax (8%)")).toHaveText("$2.44");
+        expect(cents(await amount("Shipping and handling").textContent())).toBeGreaterThan(0);
+        expect(cents(await amount("Total").textContent()) - cents(await amount("Shipping and handling").textContent())).toBe(3294);
+      } finally {
+        await shopperContext.close();
+      }
+
+      let received: SimNotification[] = [];
+      await expect
+        .poll(
+          async () => {
+            received = (await (await request.get(`${SIM_URL}/__sim/notifications?orderId=${id}`)).json()) as SimNotification[];
+            return received.map((n) => `${n.reqType} ${n.outcome}`);
+          },
+          { timeout: 30_000 },
+        )
+        .toEqual(["sale delivered"]);
+      const xml = received[0]!.data;
+      expect(xml).toContain(`<order id="${id}"`);
+      expect(xml).toContain('theme="DEFAULT"');
+      expect(xml).toContain("<subtotal>30.50</subtotal>");
+      expect(xml).toContain("<tax>2.44</tax>");
+      expect(xml).toContain("<total>32.94</total>");
+      // No shipping element or attribute (the stage name "Shipping Department" is fine).
+      expect(xml).not.toMatch(/<\/?\w*(shipping|handling)|\w*(shipping|handling)\w*=/i);
+
+      // The merchant sees the same delivery in the Transmission Log at the bottom of the configuration page.
+      await page.goto(CONFIG);
+      const log = page.getByRole("table", { name: "Transmission Log" });
+      await page.getByLabel("Search", { exact: true }).fill(id);
+      await page.getByRole("button", { name: "Search the log" }).click();
+      const row = log.getByRole("row").filter({ has: page.getByRole("button", { name: `View Sale ${id}` }) });
+      await expect(row).toHaveCount(1);
+      await expect(row.getByText("Delivered", { exact: true })).toBeVisible();
+      await screenshot(page, "delivery-storefront-checkout-log");
+    } finally {
+      if (originalMethod !== "api") {
+        await page.goto(CONFIG);
+        if (addedKey) {
+          await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
+          await methodForm(page).getByRole("button", { name: "Remove saved key" }).click();
+          await page.getByRole("dialog").getByRole("button", { name: "Remove key" }).click();
+          await expect(page.getByLabel("Saved key (masked)")).toHaveCount(0);
+        }
+        if (originalMethod === "pixel") {
+          await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+          await saveConfig(page);
+        } else {
+          await methodForm(page).getByRole("button", { name: "Turn off integration" }).click();
+          await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
+          await expect(page.getByTestId("integration-status")).toHaveText("Off");
+        }
+      }
+    }
   });
 });

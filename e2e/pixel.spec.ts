@@ -1,24 +1,72 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { SIM_URL, storageStateFor } from "./support";
 
-// The shopper has no login; the admin's context sets the integration state through the e2e-only
-// endpoint (the ONTRAPORT configuration page is built separately) and restores it afterwards.
+// The shopper has no login; an admin's own browser configures the integration on the ONTRAPORT
+// configuration page, as a merchant would, and puts back what it found there at the end.
 test.use({ storageState: { cookies: [], origins: [] } });
 test.describe.configure({ mode: "serial" });
 
-const simHost = new URL(SIM_URL).host;
-let admin: APIRequestContext;
-let restore: { method: string; subdomain: string | null } | undefined;
+const CONFIG = "/configuration/external-integrations/ontraport";
+const DEMO_KEY = "demo-ontraport-key";
+const THEMES = ["DEFAULT", "HOLIDAY"] as const;
+type Method = "api" | "pixel" | "off";
+type Subdomains = Record<(typeof THEMES)[number], string>;
 
-async function setup(method: "off" | "api" | "pixel", subdomain: string | null, themeCode = "HOLIDAY") {
-  const res = await admin.post("/api/e2e/pixel-setup", { data: { method, themeCode, subdomain } });
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { previous: { method: string; subdomain: string | null } }).previous;
+const simHost = new URL(SIM_URL).host;
+let adminContext: BrowserContext | undefined;
+let admin: Page;
+let original: { method: Method; subdomains: Subdomains } | undefined;
+
+const methodForm = (page: Page) => page.locator("#integration-method");
+const subdomainField = (page: Page, theme: string) => methodForm(page).getByLabel(`ONTRAPORT Sub-domain (${theme})`);
+
+async function saveConfig(page: Page) {
+  await methodForm(page).getByRole("button", { name: "Save configuration" }).click();
+  await expect(methodForm(page).getByRole("status").filter({ hasText: /^(Saved|Nothing changed)/ })).toBeVisible();
 }
 
-async function newAdmin(browser: Browser) {
-  const ctx = await browser.newContext({ storageState: storageStateFor("admin") });
-  return ctx.request;
+/** The method and every theme's sub-domain as the configuration page shows them. */
+async function readConfig(page: Page): Promise<{ method: Method; subdomains: Subdomains }> {
+  await page.goto(CONFIG);
+  const status = (await page.getByTestId("integration-status").textContent())?.trim() ?? "Off";
+  const method: Method = status.startsWith("API") ? "api" : status.startsWith("Partner") ? "pixel" : "off";
+  // Choosing the radio only reveals the sub-domain fields; nothing is saved.
+  await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+  const subdomains = {} as Subdomains;
+  for (const code of THEMES) subdomains[code] = await subdomainField(page, code).inputValue();
+  return { method, subdomains };
+}
+
+/** Sets the sub-domains (when given, through the pixel form) and then the method, on the page. */
+async function configure(page: Page, method: Method, subdomains?: Partial<Subdomains>) {
+  await page.goto(CONFIG);
+  if (subdomains) {
+    await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+    for (const [code, value] of Object.entries(subdomains)) await subdomainField(page, code).fill(value);
+    await saveConfig(page);
+    if (method === "pixel") return;
+    await page.goto(CONFIG);
+  }
+  if (method === "off") {
+    const off = methodForm(page).getByRole("button", { name: "Turn off integration" });
+    if ((await off.count()) === 0) return;
+    await off.click();
+    await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
+    await expect(page.getByTestId("integration-status")).toHaveText("Off");
+    return;
+  }
+  if (method === "api") {
+    await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
+    // The API needs a key: the demo's, when none is saved.
+    if ((await page.getByLabel("Saved key (masked)").count()) === 0) {
+      await fetch(`${SIM_URL}/__sim/keys`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: DEMO_KEY, state: "valid" }) });
+      await methodForm(page).getByLabel("ONTRAPORT API Key").fill(DEMO_KEY);
+    }
+  } else {
+    await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+  }
+  await saveConfig(page);
+  await expect(page.getByTestId("integration-status")).toHaveText(method === "api" ? "API Integration" : "Partner Tracking Pixel");
 }
 
 /** Collects every request the page makes to the simulator's pixel endpoint. */
@@ -57,13 +105,20 @@ async function simPixels(request: APIRequestContext) {
   return (await (await request.get(`${SIM_URL}/__sim/pixels`)).json()) as Array<{ query: Record<string, string> }>;
 }
 
-test.beforeAll(async ({ browser }) => {
-  admin = await newAdmin(browser);
-  restore = await setup("pixel", simHost);
+test.beforeAll(async ({ browser, baseURL }: { browser: Browser; baseURL: string | undefined }) => {
+  adminContext = await browser.newContext({ storageState: storageStateFor("admin"), baseURL });
+  admin = await adminContext.newPage();
+  original = await readConfig(admin);
+  // HOLIDAY's receipts fire the pixel at the simulator; DEFAULT has no sub-domain.
+  await configure(admin, "pixel", { DEFAULT: "", HOLIDAY: simHost });
 });
 
 test.afterAll(async () => {
-  if (restore) await setup(restore.method as "off" | "api" | "pixel", restore.subdomain);
+  try {
+    if (original) await configure(admin, original.method, original.subdomains);
+  } finally {
+    await adminContext?.close();
+  }
 });
 
 test.beforeEach(async ({ request }) => {
@@ -107,19 +162,37 @@ test("no pixel for a theme without sub-domain, a Fraud Review order, or the API 
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute("content", "img-src 'self' data:");
   await buy(page, "HOLIDAY", ["CAP-BLACK"], "4000000000000259");
   await expect(page.getByTestId("order-status")).toContainText("Payment under review");
-  await setup("api", simHost);
+  await configure(admin, "api");
   try {
     await buy(page, "HOLIDAY", ["CAP-BLACK"]);
   } finally {
-    await setup("pixel", simHost);
+    await configure(admin, "pixel");
   }
   expect(seen).toHaveLength(0);
   expect(await simPixels(request)).toHaveLength(0);
 });
 
-test("a sub-domain that is not a host name is refused, so it cannot inject markup or script", async () => {
-  for (const bad of ['x.com"><script>alert(1)</script>', "javascript:alert(1)", "evil.com/p?"]) {
-    const res = await admin.post("/api/e2e/pixel-setup", { data: { method: "pixel", themeCode: "HOLIDAY", subdomain: bad } });
-    expect(res.status()).toBe(400);
+test("a sub-domain that is not a host name is refused on the page, so it cannot inject markup or script", async ({ page }) => {
+  for (const bad of ['x.com"><script>alert(1)</script>', "javascript:alert(1)"]) {
+    await admin.goto(CONFIG);
+    await methodForm(admin).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+    await subdomainField(admin, "HOLIDAY").fill(bad);
+    await methodForm(admin).getByRole("button", { name: "Save configuration" }).click();
+    await expect(methodForm(admin).getByRole("alert").first()).toBeVisible();
+    await expect(subdomainField(admin, "HOLIDAY")).toHaveAttribute("aria-invalid", "true");
+    await expect(subdomainField(admin, "HOLIDAY")).toHaveValue(bad);
+    await admin.reload();
+    await methodForm(admin).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+    await expect(subdomainField(admin, "HOLIDAY")).toHaveValue(simHost);
+  }
+  // A pasted URL with a path keeps only its host: the shopper's page allows images from that host and nothing more.
+  try {
+    await configure(admin, "pixel", { HOLIDAY: "evil.com/p?" });
+    await methodForm(admin).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+    await expect(subdomainField(admin, "HOLIDAY")).toHaveValue("evil.com");
+    await page.goto("/store/DEMO/HOLIDAY");
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute("content", "img-src 'self' data: https://evil.com");
+  } finally {
+    await configure(admin, "pixel", { HOLIDAY: simHost });
   }
 });
