@@ -132,7 +132,7 @@ test.describe("admin", () => {
       await expect(page.getByTestId("conflict")).toHaveCount(0);
 
       // A bad name is refused beside its field and nothing is saved.
-      await page.goto(`${PAGE}?q=HOODIE`);
+      await page.goto(`${PAGE}?items=HOODIE`);
       await page.getByLabel("ONTRAPORT Product Name for HOODIE-GREY").fill("x".repeat(256));
       await page.getByRole("button", { name: "Save mappings" }).click();
       await expect(row(page, "HOODIE-GREY").getByRole("alert")).toContainText("at most 255 characters");

@@ -26,7 +26,8 @@ function when(d: Date | null): string | null {
   return d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : null;
 }
 
-type Search = { q?: string; filter?: string; after?: string; before?: string };
+// `items` (not `q`): the Transmission Log on this page keeps its own search in `q`.
+type Search = { items?: string; filter?: string; after?: string; before?: string };
 
 function href(params: Search): string {
   const u = new URLSearchParams();
@@ -49,7 +50,7 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
   const readOnly = user.role !== "admin";
   const sp = await searchParams;
   const filter: MappingFilter = sp.filter === "unmapped" || sp.filter === "conflicts" ? sp.filter : "all";
-  const q = sp.q?.slice(0, 200);
+  const q = sp.items?.slice(0, 200);
   const db = await getDb();
   const merchantId = user.merchantId;
 
@@ -152,7 +153,7 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
                 <label htmlFor="mapping-q" className="block text-sm font-medium text-zinc-800">
                   Search items
                 </label>
-                <input id="mapping-q" name="q" defaultValue={q ?? ""} placeholder="Item ID, description or product name" className={`${inputClass} w-72`} />
+                <input id="mapping-q" name="items" defaultValue={q ?? ""} placeholder="Item ID, description or product name" className={`${inputClass} w-72`} />
               </div>
               <div className="space-y-1">
                 <label htmlFor="mapping-filter" className="block text-sm font-medium text-zinc-800">
@@ -187,14 +188,14 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
             {(mapping.prevCursor || mapping.nextCursor) && (
               <nav aria-label="Product Mapping pages" className="flex items-center gap-2">
                 {mapping.prevCursor ? (
-                  <Link className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm hover:bg-zinc-50" href={href({ q, filter: filter === "all" ? undefined : filter, before: mapping.prevCursor })}>
+                  <Link className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm hover:bg-zinc-50" href={href({ items: q, filter: filter === "all" ? undefined : filter, before: mapping.prevCursor })}>
                     Previous
                   </Link>
                 ) : (
                   <span className="rounded-md border border-zinc-200 px-3 py-1.5 text-sm text-zinc-400">Previous</span>
                 )}
                 {mapping.nextCursor ? (
-                  <Link className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm hover:bg-zinc-50" href={href({ q, filter: filter === "all" ? undefined : filter, after: mapping.nextCursor })}>
+                  <Link className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm hover:bg-zinc-50" href={href({ items: q, filter: filter === "all" ? undefined : filter, after: mapping.nextCursor })}>
                     Next
                   </Link>
                 ) : (
