@@ -2,12 +2,29 @@
  * `npm run bench [-- --only drain,latency] [--quick]`: prints numbers (no pass/fail). Needs PostgreSQL:
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); each benchmark creates and
  * drops its own database. The ONTRAPORT simulator runs in this process.
+ * Benchmarks can also be named as arguments (`npm run bench -- load --seconds 30`); `load` runs only
+ * when named (it needs `npx next build`; flags --seconds --users --rate --orders --worker
+ * embedded|standalone --port --sim-port).
  */
 import { parseArgs } from "node:util";
 import { BENCHMARKS } from "@/lib/bench/registry";
 import type { BenchResult } from "@/lib/bench/types";
 
-const { values } = parseArgs({ options: { only: { type: "string" }, quick: { type: "boolean", default: false }, list: { type: "boolean", default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    only: { type: "string" },
+    quick: { type: "boolean", default: false },
+    list: { type: "boolean", default: false },
+    seconds: { type: "string" },
+    users: { type: "string" },
+    rate: { type: "string" },
+    orders: { type: "string" },
+    worker: { type: "string" },
+    port: { type: "string" },
+    "sim-port": { type: "string" },
+  },
+});
 
 function print(name: string, r: BenchResult): void {
   console.log(`\n== ${name}`);
@@ -21,12 +38,15 @@ async function main() {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(12)} ${b.description}`);
     return;
   }
-  const only = values.only?.split(",").map((s) => s.trim());
-  const chosen = BENCHMARKS.filter((b) => !only || only.includes(b.name));
+  const named = [...(values.only?.split(",") ?? []), ...positionals].map((s) => s.trim()).filter(Boolean);
+  const unknown = named.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(", ")} (see --list)`);
+  const chosen = BENCHMARKS.filter((b) => (named.length ? named.includes(b.name) : !b.explicit));
   const ctx = {
     postgresUrl: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     quick: values.quick ?? false,
     log: (m: string) => console.log(m),
+    args: { seconds: values.seconds, users: values.users, rate: values.rate, orders: values.orders, worker: values.worker, port: values.port, "sim-port": values["sim-port"] },
   };
   console.log(`cartlink benchmarks on ${new URL(ctx.postgresUrl).host}${ctx.quick ? " (quick)" : ""}: ${chosen.map((b) => b.name).join(", ")}`);
   for (const b of chosen) {

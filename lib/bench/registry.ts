@@ -1,8 +1,9 @@
 import type { Benchmark } from "./types";
+import { loadBenchmark } from "./load";
 import { drainBenchmark } from "./outbox/drain";
 import { latencyBenchmark } from "./outbox/latency";
 import { memoryBenchmark } from "./outbox/memory";
 import { throughputBenchmark } from "./outbox/throughput";
 
 /** Every benchmark `npm run bench` knows; add new ones here. */
-export const BENCHMARKS: Benchmark[] = [drainBenchmark, latencyBenchmark, throughputBenchmark, memoryBenchmark];
+export const BENCHMARKS: Benchmark[] = [drainBenchmark, latencyBenchmark, throughputBenchmark, memoryBenchmark, loadBenchmark];

@@ -18,10 +18,14 @@ export interface BenchContext {
   /** `--quick`: smaller runs, for a smoke test. */
   quick: boolean;
   log(message: string): void;
+  /** Benchmark-specific flags (`--seconds 30`), as given on the command line. */
+  args?: Record<string, string | undefined>;
 }
 
 export interface Benchmark {
   name: string;
   description: string;
+  /** Runs only when named (`npm run bench -- load`), never as part of the default set. */
+  explicit?: boolean;
   run(ctx: BenchContext): Promise<BenchResult>;
 }

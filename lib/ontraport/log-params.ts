@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { LOG_STATUSES, LOG_TYPES } from "./log-words";
 
+export { LOG_PARAM_NAMES } from "./log-words";
+
 /** `2026-11-25` (a whole UTC day) or a full ISO instant. */
 const when = z
   .string()
@@ -25,8 +27,6 @@ export const logQuerySchema = z.object({
   seen: z.preprocess(blankToUndefined, z.string().max(200).optional()),
 });
 export type LogQuery = z.infer<typeof logQuerySchema>;
-
-export const LOG_PARAM_NAMES = ["type", "status", "from", "to", "q", "cursor", "dir", "seen"] as const;
 
 /** A date-only bound covers the whole day: `to=2026-11-25` ends at the next midnight (UTC). */
 export function rangeOf(q: Pick<LogQuery, "from" | "to">): { from?: Date; to?: Date } {

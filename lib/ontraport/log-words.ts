@@ -52,3 +52,9 @@ export const LOG_STATUS_TONES: Record<LogStatus, StatusTone> = {
 export function transmissionName(t: { type: TransmissionType; orderId: string | null; description: string }): string {
   return t.orderId ? `${TYPE_LABELS[t.type]} ${t.orderId}` : t.description;
 }
+
+/**
+ * The Transmission Log's query-string names. Kept here, not beside the zod schema in log-params.ts,
+ * so the log's client component does not ship zod to the browser (about 43 kB gzipped).
+ */
+export const LOG_PARAM_NAMES = ["type", "status", "from", "to", "q", "cursor", "dir", "seen"] as const;

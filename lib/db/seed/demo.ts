@@ -214,9 +214,10 @@ export async function seedDemo(db: Db, opts: { orderCount?: number } = {}): Prom
       if (initial !== stage) historyValues.push({ orderId: id, merchantId: "DEMO", fromStage: initial, toStage: stage, at: new Date(createdAt.getTime() + 86_400_000), byLabel: "admin@demo.test" });
       if (status === "Processed") paidOrders.push({ id, lines, subtotal, tax, ship, createdAt });
     }
-    await tx.insert(orders).values(orderValues);
-    await tx.insert(orderLines).values(lineValues);
-    await tx.insert(orderStageHistory).values(historyValues);
+    // In chunks: one statement may bind at most 65,535 parameters (about 1,900 orders).
+    for (let i = 0; i < orderValues.length; i += 500) await tx.insert(orders).values(orderValues.slice(i, i + 500));
+    for (let i = 0; i < lineValues.length; i += 1000) await tx.insert(orderLines).values(lineValues.slice(i, i + 1000));
+    for (let i = 0; i < historyValues.length; i += 1000) await tx.insert(orderStageHistory).values(historyValues.slice(i, i + 1000));
     await tx.update(merchants).set({ nextOrderSeq: seq }).where(eq(merchants.id, "DEMO"));
 
     // Some refunds: a few full, a few partial (first line, one unit).
