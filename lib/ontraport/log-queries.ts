@@ -142,7 +142,8 @@ interface RawRow {
   createdAtText: string;
 }
 
-function toLogRow(r: RawRow): LogRow {
+/** The fields a log row and a transmission's detail share, as JSON-safe values. */
+function commonFields(r: Omit<RawRow, "createdAtText">) {
   return {
     id: r.id,
     type: r.type,
@@ -157,8 +158,11 @@ function toLogRow(r: RawRow): LogRow {
     createdAt: r.createdAt.toISOString(),
     nextAttemptAt: r.nextAttemptAt.toISOString(),
     deliveredAt: r.deliveredAt ? r.deliveredAt.toISOString() : null,
-    cursor: encodeCursor(r.createdAtText, r.id),
   };
+}
+
+function toLogRow(r: RawRow): LogRow {
+  return { ...commonFields(r), cursor: encodeCursor(r.createdAtText, r.id) };
 }
 
 /** The page query itself (exported so the benchmark can EXPLAIN exactly what the log runs). */
@@ -262,19 +266,7 @@ export async function getTransmission(db: Db, { merchantId, id }: { merchantId: 
     : [];
   const r = t.t;
   return {
-    id: r.id,
-    type: r.type,
-    direction: r.direction,
-    status: r.status,
-    description: r.description,
-    orderId: r.orderId,
-    email: r.email,
-    lastStatusCode: r.lastStatusCode,
-    attempts: r.attempts,
-    trigger: r.trigger,
-    createdAt: r.createdAt.toISOString(),
-    nextAttemptAt: r.nextAttemptAt.toISOString(),
-    deliveredAt: r.deliveredAt?.toISOString() ?? null,
+    ...commonFields(r),
     updatedAt: r.updatedAt.toISOString(),
     payload: r.payload,
     lastError: r.lastError,
