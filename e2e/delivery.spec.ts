@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { screenshot, SIM_URL, storageStateFor } from "./support";
+import { expect, test } from "@playwright/test";
+import { ensureApiIntegration, screenshot, SIM_URL, storageStateFor } from "./support";
 
 // The delivery engine inside the running demo: the embedded worker is up, wired to the simulator,
 // an order that becomes paid reaches the simulator as a Sale, and the item poll answers in XML.
@@ -77,13 +77,6 @@ test.describe("a payment reaches ONTRAPORT", () => {
 });
 
 const CONFIG = "/configuration/external-integrations/ontraport";
-const DEMO_KEY = "demo-ontraport-key";
-const methodForm = (page: Page) => page.locator("#integration-method");
-
-async function saveConfig(page: Page) {
-  await methodForm(page).getByRole("button", { name: "Save configuration" }).click();
-  await expect(methodForm(page).getByRole("status").filter({ hasText: /^(Saved|Nothing changed)/ })).toBeVisible();
-}
 
 /** Cents from a shown amount such as "$1,234.50". */
 function cents(text: string | null): number {
@@ -96,20 +89,7 @@ test.describe("a StoreFront checkout reaches ONTRAPORT", () => {
   test("a shopper's card checkout on DEFAULT is delivered as a Sale and shows as Delivered in the Transmission Log", async ({ page, browser, baseURL, request }) => {
     test.setTimeout(120_000);
     // The demo runs the API Integration with the demo key; make sure of it on the page, whatever ran before.
-    await page.goto(CONFIG);
-    const status = (await page.getByTestId("integration-status").textContent())?.trim() ?? "Off";
-    const originalMethod = status.startsWith("API") ? "api" : status.startsWith("Partner") ? "pixel" : "off";
-    let addedKey = false;
-    if (originalMethod !== "api" || status.includes("Paused")) {
-      await request.post(`${SIM_URL}/__sim/keys`, { data: { key: DEMO_KEY, state: "valid" } });
-      await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
-      if ((await page.getByLabel("Saved key (masked)").count()) === 0 || status.includes("Paused")) {
-        addedKey = (await page.getByLabel("Saved key (masked)").count()) === 0;
-        await methodForm(page).getByLabel("ONTRAPORT API Key").fill(DEMO_KEY);
-      }
-      await saveConfig(page);
-      await expect(page.getByTestId("integration-status")).toHaveText("API Integration");
-    }
+    const restore = await ensureApiIntegration(page, request);
 
     try {
       const shopperContext = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
@@ -173,23 +153,7 @@ test.describe("a StoreFront checkout reaches ONTRAPORT", () => {
       await expect(row.getByText("Delivered", { exact: true })).toBeVisible();
       await screenshot(page, "delivery-storefront-checkout-log");
     } finally {
-      if (originalMethod !== "api") {
-        await page.goto(CONFIG);
-        if (addedKey) {
-          await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
-          await methodForm(page).getByRole("button", { name: "Remove saved key" }).click();
-          await page.getByRole("dialog").getByRole("button", { name: "Remove key" }).click();
-          await expect(page.getByLabel("Saved key (masked)")).toHaveCount(0);
-        }
-        if (originalMethod === "pixel") {
-          await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
-          await saveConfig(page);
-        } else {
-          await methodForm(page).getByRole("button", { name: "Turn off integration" }).click();
-          await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
-          await expect(page.getByTestId("integration-status")).toHaveText("Off");
-        }
-      }
+      await restore();
     }
   });
 });

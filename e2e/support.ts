@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -48,3 +48,52 @@ export const DASHBOARD_PATHS = [
   "/configuration/external-integrations",
   "/configuration/external-integrations/ontraport",
 ];
+
+const ONTRAPORT_PAGE = "/configuration/external-integrations/ontraport";
+export const DEMO_ONTRAPORT_KEY = "demo-ontraport-key";
+const methodForm = (page: Page) => page.locator("#integration-method");
+
+export async function saveOntraportConfig(page: Page): Promise<void> {
+  await methodForm(page).getByRole("button", { name: "Save configuration" }).click();
+  await expect(methodForm(page).getByRole("status").filter({ hasText: /^(Saved|Nothing changed)/ })).toBeVisible();
+}
+
+/**
+ * Makes sure DEMO runs the API Integration with a working key, through the configuration page as an
+ * admin would (whatever earlier specs left), and returns a function that puts back what was there.
+ * `page` must be signed in as DEMO's admin.
+ */
+export async function ensureApiIntegration(page: Page, request: APIRequestContext): Promise<() => Promise<void>> {
+  await page.goto(ONTRAPORT_PAGE);
+  const status = (await page.getByTestId("integration-status").textContent())?.trim() ?? "Off";
+  const originalMethod = status.startsWith("API") ? "api" : status.startsWith("Partner") ? "pixel" : "off";
+  let addedKey = false;
+  if (originalMethod !== "api" || status.includes("Paused")) {
+    await request.post(`${SIM_URL}/__sim/keys`, { data: { key: DEMO_ONTRAPORT_KEY, state: "valid" } });
+    await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
+    if ((await page.getByLabel("Saved key (masked)").count()) === 0 || status.includes("Paused")) {
+      addedKey = (await page.getByLabel("Saved key (masked)").count()) === 0;
+      await methodForm(page).getByLabel("ONTRAPORT API Key").fill(DEMO_ONTRAPORT_KEY);
+    }
+    await saveOntraportConfig(page);
+    await expect(page.getByTestId("integration-status")).toHaveText("API Integration");
+  }
+  return async () => {
+    if (originalMethod === "api") return;
+    await page.goto(ONTRAPORT_PAGE);
+    if (addedKey) {
+      await methodForm(page).getByRole("radio", { name: /API Integration/ }).check();
+      await methodForm(page).getByRole("button", { name: "Remove saved key" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Remove key" }).click();
+      await expect(page.getByLabel("Saved key (masked)")).toHaveCount(0);
+    }
+    if (originalMethod === "pixel") {
+      await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+      await saveOntraportConfig(page);
+    } else {
+      await methodForm(page).getByRole("button", { name: "Turn off integration" }).click();
+      await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
+      await expect(page.getByTestId("integration-status")).toHaveText("Off");
+    }
+  };
+}

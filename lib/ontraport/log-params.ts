@@ -3,14 +3,22 @@ import { LOG_STATUSES, LOG_TYPES } from "./log-words";
 
 export { LOG_PARAM_NAMES } from "./log-words";
 
+const inRange = (ms: number) => !Number.isNaN(ms) && new Date(ms).getUTCFullYear() >= 1900 && new Date(ms).getUTCFullYear() <= 9999;
+
 /** `2026-11-25` (a whole UTC day) or a full ISO instant. */
 const when = z
   .string()
   .trim()
   .max(40)
-  .refine((v) => v === "" || !Number.isNaN(Date.parse(v)), "Enter a date like 2026-11-25.");
+  // Years outside 1900-9999 parse in JavaScript (`+010000-01-01`) but not in PostgreSQL.
+  .refine((v) => v === "" || inRange(Date.parse(v)), "Enter a date like 2026-11-25.");
 
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+
+// PostgreSQL text cannot hold NUL (and no search needs control characters): refused here as a 400,
+// instead of failing in the database as a 500.
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+const plain = (max: number) => z.string().max(max).regex(NO_CONTROL, "Remove control characters.");
 
 /**
  * The Transmission Log's query string: shared by the page's URL (filters live there), the JSON
@@ -21,10 +29,10 @@ export const logQuerySchema = z.object({
   status: z.preprocess(blankToUndefined, z.enum(LOG_STATUSES).optional()),
   from: z.preprocess(blankToUndefined, when.optional()),
   to: z.preprocess(blankToUndefined, when.optional()),
-  q: z.preprocess(blankToUndefined, z.string().trim().max(200).optional()),
-  cursor: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+  q: z.preprocess(blankToUndefined, plain(200).trim().optional()),
+  cursor: z.preprocess(blankToUndefined, plain(200).optional()),
   dir: z.preprocess(blankToUndefined, z.enum(["older", "newer"]).optional()),
-  seen: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+  seen: z.preprocess(blankToUndefined, plain(200).optional()),
 });
 export type LogQuery = z.infer<typeof logQuerySchema>;
 

@@ -139,7 +139,8 @@ export interface MappingChange {
 
 /** Validates every change; returns errors by Item ID (empty when all are fine). */
 export function validateMappingChanges(changes: MappingChange[]): Record<string, string> {
-  const errors: Record<string, string> = {};
+  // No prototype: an Item ID such as "__proto__" or "valueOf" must still get (and keep) its error.
+  const errors: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const c of changes) {
     const r = normalizeProductName(c.value);
     if (!r.ok) errors[c.itemId] = r.error;
@@ -160,6 +161,9 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
   if (changes.length === 0) return { saved: 0 };
   const wanted = new Map(changes.map((c) => [c.itemId, (normalizeProductName(c.value) as { ok: true; value: string | null }).value]));
 
+  // An Item ID PostgreSQL cannot even compare (NUL, control characters) is in no store.
+  const impossible = [...wanted.keys()].filter((i) => /\p{Cc}/u.test(i));
+  if (impossible.length) throw new NotFoundError(`No item ${JSON.stringify(impossible[0])} in your store; nothing was saved.`);
   return db.transaction(async (tx) => {
     const ids = [...wanted.keys()];
     const found = rowsOf<{ id: string; item_id: string; mapping: string | null }>(

@@ -9,6 +9,7 @@ import { addToCart, cartCookieName, parseCart, serializeCart, setQuantity } from
 import { affiliateCookieName, parseAffiliateCookie } from "@/lib/store/affiliate";
 import { findStoreFront } from "@/lib/store/catalog";
 import { placeOrder } from "@/lib/orders/checkout";
+import { checkoutSchema } from "@/lib/store/checkout-schema";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
@@ -36,26 +37,6 @@ export async function updateCart(formData: FormData): Promise<void> {
   if (!(await findStoreFront(db, merchant, theme))) return;
   await writeCart(merchant, (c) => (mode === "add" ? addToCart(c, itemId, quantity ?? 1) : setQuantity(c, itemId, quantity ?? 0)));
 }
-
-const text = (label: string, max = 100) => z.string().trim().min(1, `Enter your ${label}.`).max(max, `Keep the ${label} under ${max} characters.`);
-const checkoutSchema = z
-  .object({
-    merchant: code,
-    theme: code,
-    checkoutKey: z.string().regex(/^[A-Za-z0-9-]{16,64}$/, "This checkout form expired. Reload the page and try again."),
-    firstName: text("first name"),
-    lastName: text("last name"),
-    email: z.string().trim().toLowerCase().email("Enter a valid email address, like ada@example.com.").max(254),
-    address1: text("address", 200),
-    city: text("city"),
-    stateRegion: text("state or region", 60),
-    postalCode: z.string().trim().min(1, "Enter your postal code.").max(20).regex(/^[A-Za-z0-9 -]+$/, "Use letters, digits, spaces and dashes only."),
-    countryCode: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use the two-letter country code, like US."),
-    dayPhone: z.string().trim().max(40).regex(/^[0-9+() .-]*$/, "Use digits, spaces and + ( ) - only.").default(""),
-    paymentChoice: z.enum(["card", "echeck", "purchase_order", "quote"], { message: "Choose how you want to pay." }),
-    cardNumber: z.string().trim().max(30).optional(),
-  })
-  .refine((v) => v.paymentChoice !== "card" || Boolean(v.cardNumber?.replace(/[\s-]/g, "")), { message: "Enter the card number.", path: ["cardNumber"] });
 
 export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const values: Record<string, string> = {};
