@@ -21,5 +21,5 @@ describe("embedded database", () => {
     const again = await openDatabase({ dataDir: dir });
     await again.close();
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 90_000);
 });
