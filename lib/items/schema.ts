@@ -3,6 +3,7 @@ import { parseMoney } from "@/lib/money";
 import { normalizeProductName } from "@/lib/ontraport/product-name";
 import { FREQUENCIES } from "@/lib/db/schema";
 import { ITEM_ID, ITEM_ID_HELP } from "./queries";
+import { MULTILINE_CONTROL_HELP as CONTROL_HELP, NO_CONTROL_MULTILINE as NO_CONTROL } from "@/lib/validation";
 
 /** ONTRAPORT product names: the same rule as the Product Mapping page (lib/ontraport/product-name). */
 export const productName = z.string().transform((s, ctx) => {
@@ -16,8 +17,6 @@ export const productName = z.string().transform((s, ctx) => {
 
 // Line breaks and tabs are fine in text; NUL and the other control characters are not (PostgreSQL text
 // and jsonb cannot hold NUL, and the rest only corrupt what ONTRAPORT and receipts show).
-const NO_CONTROL = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
-const CONTROL_HELP = "Remove control characters (only line breaks and tabs are allowed).";
 
 export const itemId = z.string().trim().regex(ITEM_ID, ITEM_ID_HELP);
 

@@ -1,3 +1,4 @@
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseForm } from "./server";
@@ -20,7 +21,7 @@ describe("parseForm", () => {
           expect(ours[name] ?? null).toBe(ref.get(name));
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

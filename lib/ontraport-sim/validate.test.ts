@@ -1,3 +1,4 @@
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SAMPLES, SAMPLE_AFFILIATE, SAMPLE_AUTO_ORDER_STATUS, SAMPLE_REFUND, SAMPLE_SALE } from "./samples";
@@ -125,7 +126,7 @@ describe("valid variations", () => {
         const r = validateNotification("sale", xml);
         return r.ok;
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

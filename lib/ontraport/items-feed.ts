@@ -7,11 +7,12 @@ import { items, merchants, ontraportConfigs, transmissions } from "@/lib/db/sche
 import { formatDecimal } from "@/lib/money";
 import { safeEqual, sha256Hex } from "./crypto";
 import { cleanXmlValue, productNameFor } from "./payload";
+import { plainId } from "@/lib/validation";
 
 // ONTRAPORT's item poll: GET /api/ontraport/items?key=…[&item_id=][&page=&per_page≤500], answered in XML.
 
 export const itemPollParams = z.object({
-  item_id: z.string().trim().min(1).max(200).optional(),
+  item_id: plainId(200, "item_id must be a printable item ID of at most 200 characters.").optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOG_STATUSES, LOG_TYPES } from "./log-words";
+import { NO_CONTROL } from "@/lib/validation";
 
 export { LOG_PARAM_NAMES } from "./log-words";
 
@@ -17,7 +18,6 @@ const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v
 
 // PostgreSQL text cannot hold NUL (and no search needs control characters): refused here as a 400,
 // instead of failing in the database as a 500.
-const NO_CONTROL = /^[^\p{Cc}]*$/u;
 const plain = (max: number) => z.string().max(max).regex(NO_CONTROL, "Remove control characters.");
 
 /**

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
@@ -180,7 +181,7 @@ describe("notification XML", () => {
           expect((((rd.notification as Parsed).order as Parsed).refund as Parsed)["@_reason"]).toBe(cleanXmlValue(v.reason));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { available, bucketFor } from "./rate-limit";
@@ -29,7 +30,7 @@ describe("rate limit bucket", () => {
           expect(i - j + 1).toBeLessThanOrEqual(limit);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { isDnsHostName, normalizeSubdomain, pixelUrlExample } from "./subdomain";
 
@@ -73,7 +74,7 @@ describe("normalizeSubdomain", () => {
           expect(isDnsHostName(r.host) || /^(localhost|127\.0\.0\.1)(:[0-9]+)?$/.test(r.host)).toBe(true);
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 

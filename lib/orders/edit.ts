@@ -4,8 +4,9 @@ import type { Db } from "@/lib/db/client";
 import { auditLog, orders } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import type { Actor } from "./stages";
+import { lineText } from "@/lib/validation";
 
-const text = (max: number, label: string) => z.string().trim().max(max, `Keep ${label} under ${max} characters.`);
+const text = lineText;
 
 /** The customer details staff can correct in Review Order (Edit > Customer). */
 export const customerSchema = z.object({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { eq } from "drizzle-orm";
 import { domainEvents, merchants, orderLines, orders, refunds } from "@/lib/db/schema";
@@ -154,7 +155,7 @@ describe("refund arithmetic, property-tested", () => {
         expect(o.totalRefundedCents).toBe(o.totalCents);
         reconciles(o);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -167,7 +168,7 @@ describe("refund arithmetic, property-tested", () => {
         if (p.merchandiseCents < net) expect(Math.abs(p.taxCents * net - o.taxCents * p.merchandiseCents)).toBeLessThanOrEqual(net / 2);
         else expect(p.taxCents).toBe(o.taxCents);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -277,7 +278,7 @@ describe.each(testBackends())("refundOrder on %s", (kind) => {
         expect(ls.reduce((s, l) => s + l.totalRefundedCents, 0)).toBeLessThanOrEqual(after!.subtotalRefundedCents);
         reconciles({ ...after!, lines: ls });
       }),
-      { numRuns: 12 },
+      { numRuns: runs(12) },
     );
   });
 });

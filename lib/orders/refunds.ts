@@ -2,12 +2,16 @@ import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { merchants, orderLines, orders, refundLines, refunds } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
+import { checkedText, multilineText } from "@/lib/validation";
 import { formatMoney, mulDivRoundHalfUp } from "@/lib/money";
 import { recordEvent } from "./events";
 import { isPaid } from "./paid";
 import type { Actor } from "./stages";
 
 /** The money of an order that refunds read and change (cents). */
+/** The reason staff may give for a refund (Review Order's refund dialog). */
+export const REFUND_REASON = multilineText(500, "the reason");
+
 export interface RefundableOrder {
   currentStage: (typeof orders.$inferSelect)["currentStage"];
   paymentStatus: (typeof orders.$inferSelect)["paymentStatus"];
@@ -175,6 +179,7 @@ export async function refundOrder(
   input: { merchantId: string; orderId: string; request: RefundRequest; reason: string; by: Actor; now?: Date },
 ): Promise<typeof refunds.$inferSelect> {
   const now = input.now ?? new Date();
+  const reason = checkedText(REFUND_REASON, input.reason, "reason");
   return db.transaction(async (tx) => {
     // Lock the merchant first: refund codes are numbered per merchant and must not collide.
     await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
@@ -194,7 +199,7 @@ export async function refundOrder(
         orderId: order.id,
         merchantId: input.merchantId,
         full: plan.full,
-        reason: input.reason.trim(),
+        reason,
         merchandiseCents: plan.merchandiseCents,
         taxCents: plan.taxCents,
         shippingHandlingCents: plan.shippingHandlingCents,

@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { orders, orderStageHistory } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
+import { checkedText, multilineText } from "@/lib/validation";
 import { recordEvent } from "./events";
 import { isPaid, type PaymentStatus, type Stage } from "./paid";
 
@@ -10,6 +11,9 @@ export const STAGE_ACTIONS = ["approve", "reject", "clear", "receivePayment", "s
 export type StageAction = (typeof STAGE_ACTIONS)[number];
 
 /** The words on the buttons and in the stage history. */
+/** The note staff may add to a stage move. */
+export const STAGE_NOTE = multilineText(500, "the note");
+
 export const STAGE_ACTION_LABELS: Record<StageAction, string> = {
   approve: "Approve fraud review",
   reject: "Reject fraud review",
@@ -126,7 +130,7 @@ export async function moveOrder(
       .set({ currentStage: plan.to, paymentStatus: plan.paymentStatus, updatedAt: now, ...(firstPaid ? { paidAt: now } : {}) })
       .where(eq(orders.id, order.id))
       .returning();
-    const note = [STAGE_ACTION_LABELS[input.action], input.note?.trim()].filter(Boolean).join(": ");
+    const note = [STAGE_ACTION_LABELS[input.action], input.note === undefined ? undefined : checkedText(STAGE_NOTE, input.note, "note")].filter(Boolean).join(": ");
     await tx.insert(orderStageHistory).values({
       orderId: order.id,
       merchantId: input.merchantId,

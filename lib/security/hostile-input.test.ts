@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { and, eq, sql } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
@@ -87,7 +88,7 @@ describe("hostile input: pure schemas", () => {
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -120,7 +121,7 @@ describe("hostile input: pure schemas", () => {
           expect(v).not.toMatch(/\u0000/);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -133,7 +134,7 @@ describe("hostile input: pure schemas", () => {
           expect(errors[c.itemId]!.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -153,7 +154,7 @@ describe("hostile input: pure schemas", () => {
         // Idempotent: the stored value is accepted as it is.
         expect(normalizeSubdomain(r.host, { allowLocal })).toEqual(r);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -167,7 +168,7 @@ describe("hostile input: pure schemas", () => {
         const { from, to } = rangeOf(r.data);
         for (const d of [from, to]) if (d) expect(Number.isNaN(d.getTime())).toBe(false);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });
@@ -230,7 +231,7 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   }, 120_000);
 
@@ -281,7 +282,7 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   }, 120_000);
 
@@ -318,7 +319,7 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
         const [anvil] = await t.db.select({ cf: items.customFields }).from(items).where(and(eq(items.merchantId, "ACME"), eq(items.merchantItemId, "ANVIL")));
         expect((anvil!.cf as Record<string, string>).oapProductid).toBe("Acme Anvil");
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   }, 120_000);
 
@@ -345,7 +346,7 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
           expect(await t.db.$count(items)).toBe(before);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   }, 120_000);
 
@@ -361,7 +362,7 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
         for (const row of page.rows) expect(row.id).toBeTruthy();
         expect(await t.db.$count(transmissions, eq(transmissions.merchantId, "DEMO"))).toBeGreaterThanOrEqual(0);
       }),
-      { numRuns: RUNS },
+      { numRuns: runs(RUNS) },
     );
   }, 120_000);
 });

@@ -25,6 +25,6 @@ export const checkoutSchema = z
     countryCode: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use the two-letter country code, like US."),
     dayPhone: z.string().trim().max(40).regex(/^[0-9+() .-]*$/, "Use digits, spaces and + ( ) - only.").default(""),
     paymentChoice: z.enum(["card", "echeck", "purchase_order", "quote"], { message: "Choose how you want to pay." }),
-    cardNumber: z.string().trim().max(30).optional(),
+    cardNumber: z.string().trim().max(30, "A card number has at most 19 digits.").regex(/^[0-9 -]*$/, "Enter the card number with digits, spaces or dashes only.").optional(),
   })
   .refine((v) => v.paymentChoice !== "card" || Boolean(v.cardNumber?.replace(/[\s-]/g, "")), { message: "Enter the card number.", path: ["cardNumber"] });

@@ -4,11 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
 import { createAffiliate, setAffiliateApproval } from "@/lib/affiliates/queries";
+import { lineText } from "@/lib/validation";
 
 export const addAffiliate = formAction(
   {
     schema: z.object({
-      name: z.string().trim().min(1, "Enter a name.").max(120, "Keep the name under 120 characters."),
+      name: lineText(120, "the name").min(1, "Enter a name."),
       email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254),
       approved: z.literal("on").optional(),
     }),

@@ -4,8 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formAction } from "@/lib/actions";
 import { createTheme, renameTheme, THEME_CODE } from "@/lib/themes/queries";
+import { lineText } from "@/lib/validation";
 
-const name = z.string().trim().min(1, "Enter a name.").max(80, "Keep the name under 80 characters.");
+const name = lineText(80, "the name").min(1, "Enter a name.");
 
 export const addTheme = formAction(
   { schema: z.object({ code: z.string().trim().toUpperCase().regex(THEME_CODE, "Use 1 to 32 capital letters, digits, dashes or underscores, like SPRING_SALE."), name }), role: "admin" },

@@ -4,10 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
 import { createUser, updateUser } from "@/lib/users/queries";
+import { lineText } from "@/lib/validation";
 
 const createSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254),
-  name: z.string().trim().min(1, "Enter a name.").max(120, "Keep the name under 120 characters."),
+  name: lineText(120, "the name").min(1, "Enter a name."),
   role: z.enum(["admin", "support"], { message: "Choose a role." }),
   password: z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters."),
 });

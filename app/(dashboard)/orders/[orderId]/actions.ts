@@ -9,16 +9,17 @@ import { merchants, orderLines, orders } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { formatMoney, parseMoney } from "@/lib/money";
 import { customerSchema, updateOrderCustomer } from "@/lib/orders/edit";
-import { mayRefund, planRefund, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
-import { moveOrder, STAGE_ACTION_LABELS, STAGE_ACTIONS } from "@/lib/orders/stages";
+import { mayRefund, planRefund, REFUND_REASON, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
+import { moveOrder, STAGE_ACTION_LABELS, STAGE_ACTIONS, STAGE_NOTE } from "@/lib/orders/stages";
+import { plainId } from "@/lib/validation";
 
-const orderId = z.string().trim().min(1).max(40);
+const orderId = plainId(40, "Unknown order.");
 
 // Stage moves are open to support as well as admins: reviewing orders (fraud review, clearing
 // payments, shipping, holds) is support's daily work. Refunds move money and are admin-only
 // unless the merchant allows support to refund (merchants.supportMayRefund).
 export const moveOrderStage = action(
-  { schema: z.object({ orderId, action: z.enum(STAGE_ACTIONS), note: z.string().trim().max(500, "Keep the note under 500 characters.").optional() }), role: "support" },
+  { schema: z.object({ orderId, action: z.enum(STAGE_ACTIONS), note: STAGE_NOTE.optional() }), role: "support" },
   async (input, { user, db }) => {
     const o = await moveOrder(db, { merchantId: user.merchantId, orderId: input.orderId, action: input.action, note: input.note, by: { userId: user.id, label: user.email } });
     revalidatePath(`/orders/${input.orderId}`);
@@ -48,7 +49,7 @@ const refundSchema = z.object({
   lines: z.array(z.object({ lineId: z.string().uuid(), quantity: z.coerce.number({ message: "Enter a whole number." }).int("Enter a whole number.").min(0, "Enter 0 or more.").max(100_000) })).max(200).default([]),
   amount: money("an amount"),
   shippingHandling: money("an amount"),
-  reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+  reason: REFUND_REASON.default(""),
   /** false: only work out the amounts for the confirmation; true: refund. */
   confirm: z.boolean(),
 });

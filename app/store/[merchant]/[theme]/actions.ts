@@ -10,6 +10,7 @@ import { affiliateCookieName, parseAffiliateCookie } from "@/lib/store/affiliate
 import { findStoreFront } from "@/lib/store/catalog";
 import { placeOrder } from "@/lib/orders/checkout";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
+import { plainId } from "@/lib/validation";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
@@ -18,7 +19,7 @@ const code = z.string().regex(/^[A-Z0-9_-]{1,32}$/);
 const cartSchema = z.object({
   merchant: code,
   theme: code,
-  itemId: z.string().min(1).max(64),
+  itemId: plainId(64, "That item is not in this store."),
   quantity: z.coerce.number().int().min(0).max(99).optional(),
   mode: z.enum(["add", "set"]).default("add"),
 });

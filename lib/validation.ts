@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { UserError } from "@/lib/errors";
+
+// PostgreSQL text and jsonb cannot hold NUL: a NUL in any input would fail in the database as a 500
+// and, inside a transaction, throw away everything the action had done. Every free-text input is
+// therefore checked here, beside its field, with a message the user can act on.
+
+/** No control characters at all: names, ids, one-line fields. */
+export const NO_CONTROL = /^[^\p{Cc}]*$/u;
+/** Line breaks and tabs allowed (notes, reasons, descriptions); NUL and the other control characters not. */
+export const NO_CONTROL_MULTILINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
+
+export const CONTROL_HELP = "Remove tabs, line breaks and other control characters.";
+export const MULTILINE_CONTROL_HELP = "Remove control characters (only line breaks and tabs are allowed).";
+
+/** A trimmed one-line text of at most `max` characters; `label` names it in the messages ("the name"). */
+export function lineText(max: number, label: string) {
+  return z
+    .string()
+    .trim()
+    .max(max, `Keep ${label} under ${max} characters.`)
+    .regex(NO_CONTROL, `Remove tabs, line breaks and other control characters from ${label}.`);
+}
+
+/** A trimmed text that may span lines (a note, a reason), of at most `max` characters. */
+export function multilineText(max: number, label: string) {
+  return z
+    .string()
+    .trim()
+    .max(max, `Keep ${label} under ${max} characters.`)
+    .regex(NO_CONTROL_MULTILINE, MULTILINE_CONTROL_HELP);
+}
+
+/** An identifier typed or passed in a URL (order numbers, item ids): printable, no control characters. */
+export function plainId(max: number, message = "Unknown id.") {
+  return z.string().trim().min(1, message).max(max, message).regex(NO_CONTROL, message);
+}
+
+/**
+ * The same rule applied inside a library function that may be called without its action's schema
+ * (jobs, scripts, tests): the first problem becomes a UserError on `field`.
+ */
+export function checkedText(schema: z.ZodType<string>, value: string, field: string): string {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UserError(r.error.issues[0]?.message ?? "Check this field.", field);
+  return r.data;
+}
