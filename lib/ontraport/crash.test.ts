@@ -14,9 +14,11 @@ import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "./testing";
 
 const ROOT = process.cwd();
 
-// A worker records a claimed batch after sending it, so a SIGKILL can re-send (with the same
-// X-Transmission-Id) at most the batch each of its loops had in flight. Recording each send on its
-// own would tighten this to one per loop; see the README's delivery model.
+// A worker records each answer as soon as it arrives (group commit), so a SIGKILL can only re-send,
+// with the same X-Transmission-Id, the requests that were still waiting for ONTRAPORT's answer or for
+// their commit. ONTRAPORT offers no way to ask whether it got a request, so that set cannot be
+// recovered: its size is bounded by the sends a worker has in flight (loops x batch), and on average it
+// is far smaller (throughput x (round trip + commit)); the test prints the measured ratio.
 const LOOPS = 4;
 const BATCH = 10;
 
@@ -122,7 +124,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     const [lost] = rowsOf<{ n: number }>(
       await t.db.execute(sql`select count(*)::int as n from orders o where o.merchant_id = 'CRASH' and not exists (select 1 from transmissions s where s.order_id = o.id and s.type = 'sale' and s.status = 'delivered')`),
     );
-    console.log(`crash test: ${kills} kills, ${stats.delivered} delivered at the simulator, ${stats.duplicates} duplicates`);
+    console.log(`crash test: ${kills} kills, ${stats.delivered} delivered at the simulator, ${stats.duplicates} duplicates (${(stats.duplicates / Math.max(1, kills)).toFixed(2)} per kill)`);
     expect(Number(lost!.n)).toBe(0);
     expect(await deliveredSales(t)).toBe(1000);
     expect(stats.delivered - stats.duplicates).toBe(1000);

@@ -242,4 +242,45 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     expect(await worker.drain()).toBe(1);
     expect((await stateOf(orderId)).status).toBe("delivered");
   });
+
+  it("records each answer as it arrives, so a crash can only re-send what was still waiting", async () => {
+    const first = await placeOrder(t.db, "M1");
+    const second = await placeOrder(t.db, "M1");
+    const third = await placeOrder(t.db, "M1");
+    await dispatchAll(t.db, { now });
+    let release: () => void = () => {};
+    const hung = new Promise<void>((r) => {
+      release = r;
+    });
+    const answered: string[] = [];
+    const sends = new Map<string, string>();
+    const slow = new OutboxWorker({
+      db: t.db,
+      endpoint: "http://ontraport.test/",
+      clock: () => now,
+      resolveKey: resolveTestKey,
+      listen: false,
+      send: async (r) => {
+        const orderId = /<order id="([^"]+)"/.exec(r.xml)?.[1] ?? "";
+        sends.set(orderId, r.transmissionId ?? "");
+        // The second order's answer never comes while the others are answered at once.
+        if (orderId === second) await hung;
+        answered.push(orderId);
+        return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null };
+      },
+    });
+    const cycle = slow.cycle();
+    // The batch is still out (one answer missing), yet the answered Sales are already delivered: a
+    // worker killed now would leave only the second order to be sent again.
+    const delivered = async (id: string) => (await stateOf(id)).status === "delivered";
+    for (let i = 0; i < 500 && !((await delivered(first)) && (await delivered(third))); i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await stateOf(first)).status).toBe("delivered");
+    expect((await stateOf(third)).status).toBe("delivered");
+    expect((await stateOf(second)).status).toBe("sending");
+    expect(answered).not.toContain(second);
+    release();
+    expect(await cycle).toBe(3);
+    expect((await stateOf(second)).status).toBe("delivered");
+    expect(sends.size).toBe(3);
+  });
 });

@@ -11,7 +11,8 @@ import { outboxSignal } from "./outbox";
 import { blockUntil, bucketSql, takeTokens } from "./rate-limit";
 
 // The delivery worker: claims due transmissions (FOR UPDATE SKIP LOCKED, in batches, with a lease),
-// sends them, and records each attempt in the same transaction that moves the transmission's status.
+// sends them, and records each attempt, as soon as its answer arrives, in the same transaction that
+// moves the transmission's status.
 // Any number of workers, in any number of processes, can share one PostgreSQL.
 
 export interface WorkerOptions {
@@ -71,6 +72,8 @@ export class OutboxWorker {
   private onSignal = () => this.wake();
   /** Deliveries finished by this worker (any outcome), for benchmarks. */
   finished = 0;
+  private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private recording = false;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -158,11 +161,45 @@ export class OutboxWorker {
     }
     const batch = await this.claim(now);
     if (!batch.length) return 0;
-    const results = await Promise.all(batch.map((t) => this.sendOne(t)));
-    // One transaction records the whole batch: a commit per delivery would cost more than the POST.
-    await finishAttempts(this.o.db, results, this.o.clock(), this.id);
-    this.finished += results.length;
+    // Each answer is recorded as soon as it arrives (not after the whole batch), so a crash can only
+    // re-send what was still waiting for ONTRAPORT's answer or for its own commit.
+    await Promise.all(batch.map(async (t) => this.record(await this.sendOne(t))));
     return batch.length;
+  }
+
+  /**
+   * Group commit: an answer joins the queue and the next recording transaction takes everything
+   * queued by then. One answer alone is committed at once; under load, answers that arrive while a
+   * commit runs share the next one, so a commit per delivery never costs more than the POST.
+   * Resolves when this answer's attempt and status are committed.
+   */
+  private record(r: AttemptResult): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.recordQueue.push({ r, resolve, reject });
+      this.flushRecords();
+    });
+  }
+
+  private flushRecords(): void {
+    if (this.recording) return;
+    this.recording = true;
+    void (async () => {
+      try {
+        while (this.recordQueue.length) {
+          const group = this.recordQueue.splice(0, 200);
+          try {
+            await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id);
+            this.finished += group.length;
+            for (const g of group) g.resolve();
+          } catch (e) {
+            // Not recorded: the rows stay 'sending' until their lease runs out, then go out again.
+            for (const g of group) g.reject(e);
+          }
+        }
+      } finally {
+        this.recording = false;
+      }
+    })();
   }
 
   /** Runs cycles until nothing is due (tests and benchmarks; the clock decides what is due). */
