@@ -23,6 +23,7 @@ test.describe("Order Management as admin", () => {
       await expect(tabs.getByRole("link", { name: new RegExp(`^${t} \\d`) })).toBeVisible();
     }
     await expect(page.getByRole("table").getByRole("row")).toHaveCount(26);
+    const allBefore = (await tabs.getByRole("link", { name: /^All \d/ }).textContent())!.replace(/\s+/g, " ").trim();
     await screenshot(page, "orders");
 
     await page.getByRole("link", { name: "Older" }).click();
@@ -36,9 +37,21 @@ test.describe("Order Management as admin", () => {
     await page.getByRole("button", { name: "Search" }).click();
     await expect(page).toHaveURL(/q=/);
     await expect(page.getByRole("table").getByRole("link")).toHaveCount(1);
+    // The tab counts follow the search: one order in All and in its own stage's tab, none in the others.
+    await expect(tabs.getByRole("link", { name: /^All \d/ })).toHaveAccessibleName("All 1");
+    await expect(tabs.getByRole("link", { name: /^\D+ 0$/ })).toHaveCount(9);
+    const stageTab = tabs.getByRole("link", { name: /^(?!All )\D+ 1$/ });
+    await expect(stageTab).toHaveCount(1);
+    await stageTab.click();
+    await expect(page).toHaveURL(/stage=.*q=|q=.*stage=/);
+    await expect(page.getByRole("table").getByRole("link")).toHaveText([firstId]);
     await page.getByLabel("Search orders").fill("nobody-at-all@nowhere.test");
     await page.getByRole("button", { name: "Search" }).click();
     await expect(page.getByText("No orders match")).toBeVisible();
+    await expect(tabs.getByRole("link", { name: /^All \d/ })).toHaveAccessibleName("All 0");
+    await expect(tabs.getByRole("link", { name: /^\D+ 0$/ })).toHaveCount(11);
+    await page.getByRole("link", { name: "Clear search" }).click();
+    await expect(tabs.getByRole("link", { name: /^All \d/ })).toHaveAccessibleName(allBefore);
   });
 
   test("staff move an order through Fraud Review to Completed Order and refund part of it", async ({ page }) => {

@@ -48,6 +48,7 @@ async function main() {
     await time("search by common name (many matches)", () => listOrders(db, { merchantId: "BIG", q: "grace" }));
     await time("search by rare name (scans the merchant's orders)", () => listOrders(db, { merchantId: "BIG", q: "customer4321" }));
     await time("stage counts (tabs)", () => countOrdersByStage(db, { merchantId: "BIG" }));
+    await time("stage counts for a name search (scans the merchant's orders)", () => countOrdersByStage(db, { merchantId: "BIG", q: "grace" }));
 
     const plan = async (label: string, q: string) => {
       const rows = rowsOf<Record<string, string>>(await db.execute(sql.raw(`explain (analyze, costs off) ${q}`)));

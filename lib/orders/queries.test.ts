@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { orders } from "@/lib/db/schema";
+import { ORDER_STAGES, orders } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders } from "./queries";
@@ -52,6 +52,30 @@ describe.each(testBackends())("order queries on %s", (kind) => {
     expect(byName.rows.map((r) => r.id)).toContain(one.id);
     expect((await listOrders(t.db, { merchantId: "DEMO", q: "100%_" })).rows).toEqual([]);
     expect((await listOrders(t.db, { merchantId: "ACME", q: one.id })).rows).toEqual([]);
+  });
+
+  it("counts per stage follow the search, so each tab's count is what that tab lists", async () => {
+    const all = await countOrdersByStage(t.db, { merchantId: "DEMO" });
+    const [one] = await t.db.select().from(orders).where(eq(orders.currentStage, "Shipping Department")).limit(1);
+
+    // A name search: every stage's count equals the rows that stage lists for the same search.
+    const q = one!.firstName.toLowerCase();
+    const counts = await countOrdersByStage(t.db, { merchantId: "DEMO", q });
+    expect(counts.total).toBe((await listOrders(t.db, { merchantId: "DEMO", q, limit: 200 })).rows.length);
+    expect(counts.total).toBeGreaterThan(0);
+    expect(counts.total).toBeLessThan(all.total);
+    for (const stage of ORDER_STAGES) {
+      const listed = await listOrders(t.db, { merchantId: "DEMO", stage, q, limit: 200 });
+      expect(counts.byStage[stage] ?? 0, stage).toBe(listed.rows.length);
+    }
+
+    // An order id counts one order, in its stage only; a search that matches nothing counts nothing.
+    expect(await countOrdersByStage(t.db, { merchantId: "DEMO", q: one!.id.toLowerCase() })).toEqual({ total: 1, byStage: { "Shipping Department": 1 } });
+    expect(await countOrdersByStage(t.db, { merchantId: "DEMO", q: "nobody-at-all@nowhere.test" })).toEqual({ total: 0, byStage: {} });
+    // Another merchant searching for DEMO's order id counts nothing.
+    expect(await countOrdersByStage(t.db, { merchantId: "ACME", q: one!.id })).toEqual({ total: 0, byStage: {} });
+    // An empty search counts everything.
+    expect(await countOrdersByStage(t.db, { merchantId: "DEMO", q: "  " })).toEqual(all);
   });
 
   it("gets one order for Review Order, and nothing for another merchant", async () => {

@@ -131,12 +131,15 @@ export async function listOrders(db: Db, input: ListOrdersInput): Promise<OrderP
     : { rows: page, prev: cursor ? toCursor(first) : null, next: more ? toCursor(last) : null };
 }
 
-/** How many orders the merchant has in each stage (for the tabs), and in all. */
-export async function countOrdersByStage(db: Db, input: { merchantId: string }): Promise<{ total: number; byStage: Partial<Record<Stage, number>> }> {
+/**
+ * How many orders the merchant has in each stage (for the tabs), and in all: one grouped query
+ * with the same search as `listOrders`, so a tab's count is the number of rows it would list.
+ */
+export async function countOrdersByStage(db: Db, input: { merchantId: string; q?: string }): Promise<{ total: number; byStage: Partial<Record<Stage, number>> }> {
   const rows = await db
     .select({ stage: orders.currentStage, n: sql<number>`count(*)::int` })
     .from(orders)
-    .where(eq(orders.merchantId, input.merchantId))
+    .where(and(eq(orders.merchantId, input.merchantId), input.q ? searchCondition(input.q) : undefined))
     .groupBy(orders.currentStage);
   const byStage: Partial<Record<Stage, number>> = {};
   let total = 0;

@@ -49,7 +49,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const db = await getDb();
   const [page, counts] = await Promise.all([
     listOrders(db, { merchantId: user.merchantId, stage, q, sort, after: decodeCursor(sp.after), before: decodeCursor(sp.before), limit: 25 }),
-    countOrdersByStage(db, { merchantId: user.merchantId }),
+    countOrdersByStage(db, { merchantId: user.merchantId, q }),
   ]);
   const keep: Params = { stage, q: q || undefined, sort: sort === "oldest" ? "oldest" : undefined };
   const newer = sort === "newest" ? page.prev : page.next;

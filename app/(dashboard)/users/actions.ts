@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
 import { createUser, updateUser } from "@/lib/users/queries";
+import { setSupportMayRefund } from "@/lib/users/permissions";
 import { lineText } from "@/lib/validation";
 
 const createSchema = z.object({
@@ -29,4 +30,17 @@ export const changeUser = action({ schema: updateSchema, role: "admin" }, async 
   await updateUser(db, { ...input, merchantId: user.merchantId, actorId: user.id });
   revalidatePath("/users");
   return { ok: true, message: "User updated." };
+});
+
+// A checkbox sends "on" when ticked and nothing when not.
+const permissionsSchema = z.object({
+  supportMayRefund: z.literal("on", { message: "Tick the box or leave it empty." }).optional(),
+});
+
+export const saveStaffPermissions = formAction({ schema: permissionsSchema, role: "admin" }, async (input, { user, db }) => {
+  const allowed = input.supportMayRefund === "on";
+  const r = await setSupportMayRefund(db, { merchantId: user.merchantId, actorId: user.id, allowed });
+  revalidatePath("/users");
+  if (!r.changed) return { ok: true, message: "Nothing changed." };
+  return { ok: true, message: allowed ? "Saved. Support users may now refund orders." : "Saved. Only admins may refund orders now." };
 });

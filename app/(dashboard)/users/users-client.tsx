@@ -7,7 +7,7 @@ import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import type { ActionState } from "@/lib/actions";
-import { addUser, changeUser } from "./actions";
+import { addUser, changeUser, saveStaffPermissions } from "./actions";
 
 interface Row {
   id: string;
@@ -38,6 +38,39 @@ export function AddUserForm() {
           Add user
         </Button>
       </div>
+    </form>
+  );
+}
+
+/** Store-wide permissions of support users (admins only; the page is admin-only). */
+export function StaffPermissionsForm({ supportMayRefund }: { supportMayRefund: boolean }) {
+  const [state, formAction, pending] = useActionState<ActionState, FormData>(saveStaffPermissions, {});
+  // After a failed save, show what the admin ticked; otherwise what is saved.
+  const checked = state.values ? state.values.supportMayRefund === "on" : supportMayRefund;
+  return (
+    <form action={formAction} className="space-y-4" noValidate key={String(supportMayRefund)}>
+      <FormMessage error={state.error} message={state.message} />
+      <div className="flex items-start gap-3">
+        <input
+          type="checkbox"
+          id="support-may-refund"
+          name="supportMayRefund"
+          defaultChecked={checked}
+          aria-describedby="support-may-refund-help"
+          className="mt-0.5 size-4 accent-[var(--color-accent-600)]"
+        />
+        <div>
+          <label htmlFor="support-may-refund" className="text-sm font-medium text-zinc-800">
+            Support users may refund orders
+          </label>
+          <p id="support-may-refund-help" className="text-xs text-zinc-500">
+            Refunds move money, so only admins may refund unless this is ticked. It applies to every support user of this store; admins may always refund.
+          </p>
+        </div>
+      </div>
+      <Button type="submit" pending={pending}>
+        Save permissions
+      </Button>
     </form>
   );
 }
