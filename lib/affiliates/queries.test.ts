@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { affiliates, domainEvents, merchants } from "@/lib/db/schema";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { affiliates, domainEvents } from "@/lib/db/schema";
 import { insertOrder } from "@/lib/orders/create";
 import { createAffiliate, listAffiliates, setAffiliateApproval } from "./queries";
 
 describe.each(testBackends())("affiliates on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await t.db.insert(merchants).values([
-      { id: "M1", name: "M1" },
-      { id: "M2", name: "M2" },
-    ]);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { merchants: ["M1", "M2"] });
 
   it("records signup and approval changes as events in the same transaction", async () => {
     const a = await createAffiliate(t.db, { merchantId: "M1", actorId: null, name: "Pat", email: "pat@x.test", approved: false });

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { auditLog, items, themes } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
 import { createItem, duplicateItem, getItem, itemsSharingProductName, listItems, setItemInactive, updateItem } from "./queries";
 import { createTheme, renameTheme } from "@/lib/themes/queries";
 
 describe.each(testBackends())("items and themes on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await seedDemo(t.db, { orderCount: 3 });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { seedDemo: { orderCount: 3 } });
   const byId = async (merchantItemId: string) => (await t.db.select().from(items).where(and(eq(items.merchantId, "DEMO"), eq(items.merchantItemId, merchantItemId))))[0]!;
 
   it("pages by Item ID forwards and back, and searches product names", async () => {

@@ -29,7 +29,8 @@ export interface LogPageInput extends LogFilter {
   seenNewest?: string;
 }
 
-export interface LogRow {
+/** What a transmission's row and the log's answer say alike (the times differ: Date there, ISO text here). */
+interface TransmissionFacts {
   id: string;
   type: TransmissionType;
   direction: "outbound" | "inbound";
@@ -40,6 +41,9 @@ export interface LogRow {
   lastStatusCode: number | null;
   attempts: number;
   trigger: "automatic" | "manual";
+}
+
+export interface LogRow extends TransmissionFacts {
   createdAt: string;
   nextAttemptAt: string;
   deliveredAt: string | null;
@@ -125,17 +129,7 @@ const rowColumns = {
   createdAtText,
 };
 
-interface RawRow {
-  id: string;
-  type: TransmissionType;
-  direction: "outbound" | "inbound";
-  status: TransmissionStatus;
-  description: string;
-  orderId: string | null;
-  email: string | null;
-  lastStatusCode: number | null;
-  attempts: number;
-  trigger: "automatic" | "manual";
+interface RawRow extends TransmissionFacts {
   createdAt: Date;
   nextAttemptAt: Date;
   deliveredAt: Date | null;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { autoOrders, domainEvents, merchants, orderLines, orders } from "@/lib/db/schema";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { insertOrder } from "./create";
 import { afterDecline, cancelAutoOrder, chargeCard, listAutoOrders, nextAttemptAfter, reactivateAutoOrder, rebillNow, runDueRebills, updateCardOnFile } from "./auto-orders";
 
@@ -31,18 +31,8 @@ describe("auto order rules", () => {
 });
 
 describe.each(testBackends())("auto orders on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind, { merchants: ["M1", "M2"] });
   let n = 0;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await t.db.insert(merchants).values([
-      { id: "M1", name: "M1" },
-      { id: "M2", name: "M2" },
-    ]);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
 
   const by = { userId: null, label: "admin@m1.test" };
   const t0 = new Date("2026-05-10T12:00:00Z");

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { auditLog, merchants, orders } from "@/lib/db/schema";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { auditLog, orders } from "@/lib/db/schema";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { insertOrder } from "./create";
 import { customerSchema, updateOrderCustomer } from "./edit";
 
@@ -17,17 +17,7 @@ describe("customerSchema", () => {
 });
 
 describe.each(testBackends())("updateOrderCustomer on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await t.db.insert(merchants).values([
-      { id: "M1", name: "M1" },
-      { id: "M2", name: "M2" },
-    ]);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { merchants: ["M1", "M2"] });
 
   it("saves the details with an audit entry, and refuses another merchant's order", async () => {
     const o = await t.db.transaction((tx) =>

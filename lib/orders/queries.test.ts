@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ORDER_STAGES, orders } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders } from "./queries";
 
 describe.each(testBackends())("order queries on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await seedDemo(t.db, { orderCount: 60 });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { seedDemo: { orderCount: 60 } });
 
   it("pages through every order newest first with keyset cursors, forwards and back", async () => {
     const all = await t.db.select({ id: orders.id }).from(orders).where(eq(orders.merchantId, "DEMO"));

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { eq } from "drizzle-orm";
-import { domainEvents, merchants, orderLines, orders, refunds } from "@/lib/db/schema";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { domainEvents, orderLines, orders, refunds } from "@/lib/db/schema";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { insertOrder } from "./create";
 import { applyRefund, mayRefund, planRefund, refundable, refundOrder, type RefundableOrder, type RefundRequest } from "./refunds";
 
@@ -174,17 +174,7 @@ describe("refund arithmetic, property-tested", () => {
 });
 
 describe.each(testBackends())("refundOrder on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await t.db.insert(merchants).values([
-      { id: "M1", name: "M1" },
-      { id: "M2", name: "M2" },
-    ]);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { merchants: ["M1", "M2"] });
 
   const by = { userId: null, label: "admin@m1.test" };
   const paidOrder = (merchantId = "M1", stage: "Completed Order" | "Fraud Review" = "Completed Order") =>

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { ORDER_STAGES, domainEvents, merchants, orders, orderStageHistory } from "@/lib/db/schema";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { ORDER_STAGES, domainEvents, orders, orderStageHistory } from "@/lib/db/schema";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { insertOrder } from "./create";
 import type { PaymentStatus, Stage } from "./paid";
 import { availableActions, moveOrder, planMove, STAGE_ACTIONS, type StageAction } from "./stages";
@@ -83,17 +83,7 @@ describe("planMove", () => {
 });
 
 describe.each(testBackends())("moveOrder on %s", (kind) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await t.db.insert(merchants).values([
-      { id: "M1", name: "M1" },
-      { id: "M2", name: "M2" },
-    ]);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestDatabase(kind, { merchants: ["M1", "M2"] });
 
   const by = { userId: null, label: "staff@m1.test" };
   const newOrder = (stage: Stage, paymentStatus: PaymentStatus = typicalPayment(stage), merchantId = "M1") =>

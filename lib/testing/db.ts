@@ -2,7 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { openDatabase, type Database } from "@/lib/db/client";
+import { afterAll, beforeAll } from "vitest";
+import { openDatabase, type Database, type Db } from "@/lib/db/client";
+import { merchants as merchantsTable } from "@/lib/db/schema";
+import { seedDemo, type SeedDemoOptions } from "@/lib/db/seed/demo";
 
 export type BackendKind = "pglite" | "postgres";
 
@@ -51,6 +54,50 @@ export async function openTestDatabase(kind: BackendKind): Promise<TestDatabase>
       const again = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await again.unsafe(`drop database if exists ${name} with (force)`);
       await again.end();
+    },
+  };
+}
+
+export interface UseTestDatabaseOptions {
+  /** Merchants to insert once the database is open, each named after its id (e.g. `["M1", "M2"]`). */
+  merchants?: string[];
+  /** Seed the demo store after the merchants: `true` for seedDemo's defaults, or its options. */
+  seedDemo?: SeedDemoOptions | boolean;
+}
+
+/** The database a `useTestDatabase` block opened; read it inside hooks and tests, not while collecting. */
+export interface OpenTestDatabase {
+  readonly db: Db;
+  readonly location: string;
+}
+
+/**
+ * Registers the `beforeAll` that opens a fresh test database on `kind` (then inserts `merchants`
+ * and seeds the demo data when asked) and the `afterAll` that closes and deletes it. Call it at the
+ * top of a `describe.each(testBackends())` block; a later `beforeAll` in the block runs after this one.
+ */
+export function useTestDatabase(kind: BackendKind, options: UseTestDatabaseOptions = {}): OpenTestDatabase {
+  let t: TestDatabase | undefined;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    if (options.merchants?.length) await t.db.insert(merchantsTable).values(options.merchants.map((id) => ({ id, name: id })));
+    if (options.seedDemo) await seedDemo(t.db, options.seedDemo === true ? {} : options.seedDemo);
+  });
+  afterAll(async () => {
+    const open = t;
+    t = undefined;
+    await open?.close();
+  });
+  const current = (): TestDatabase => {
+    if (!t) throw new Error("The test database is not open: use it inside hooks and tests of the block that called useTestDatabase");
+    return t;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get location() {
+      return current().location;
     },
   };
 }

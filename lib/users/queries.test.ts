@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { testBackends, useTestDatabase } from "@/lib/testing/db";
 import { auditLog, users } from "@/lib/db/schema";
 import { createUser, listUsers, updateUser } from "./queries";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { verifyPassword } from "@/lib/auth/password";
 
 describe.each(testBackends())("users on %s", (kind) => {
-  let t: TestDatabase;
+  const t = useTestDatabase(kind, { seedDemo: { orderCount: 20 } });
   let demoAdmin: string;
   let acmeAdmin: string;
   beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    await seedDemo(t.db, { orderCount: 20 });
     const all = await t.db.select().from(users);
     demoAdmin = all.find((u) => u.email === "admin@demo.test")!.id;
     acmeAdmin = all.find((u) => u.email === "admin@acme.test")!.id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it("lists only the merchant's own users", async () => {

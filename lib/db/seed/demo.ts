@@ -94,11 +94,16 @@ function paymentFor(stage: Stage): { method: (typeof orders.$inferInsert)["payme
   }
 }
 
+export interface SeedDemoOptions {
+  /** Roughly how many DEMO orders to create (about 200 when left out). */
+  orderCount?: number;
+}
+
 /**
  * Creates the demo data on an empty database; does nothing when merchant DEMO already exists,
  * so running the demo again keeps what is there. Returns whether it seeded.
  */
-export async function seedDemo(db: Db, opts: { orderCount?: number } = {}): Promise<boolean> {
+export async function seedDemo(db: Db, opts: SeedDemoOptions = {}): Promise<boolean> {
   const [existing] = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, "DEMO"));
   if (existing) return false;
   const rand = prng(42);
