@@ -192,6 +192,11 @@ test.describe("admin", () => {
     await card.getByRole("button", { name: "Regenerate" }).click();
     const dialog = page.getByRole("dialog", { name: "Regenerate the polling key?" });
     await expect(dialog).toContainText("stops working at once");
+    // Keeping the current key closes the dialog and changes nothing.
+    await dialog.getByRole("button", { name: "Keep the current key" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(url).toHaveText(before ?? "");
+    await card.getByRole("button", { name: "Regenerate" }).click();
     await dialog.getByRole("button", { name: "Regenerate" }).click();
     await expect(url).not.toHaveText(before ?? "");
     expect((await url.textContent())?.match(/key=([A-Za-z0-9_-]{43})$/)).not.toBeNull();

@@ -1,16 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { screenshot, storageStateFor } from "./support";
-
-async function openFirstOrderIn(page: Page, tab: string): Promise<string> {
-  await page.goto("/orders");
-  await page.getByRole("navigation", { name: "Stages" }).getByRole("link", { name: new RegExp(`^${tab} `) }).click();
-  await expect(page).toHaveURL(/stage=/);
-  const link = page.getByRole("table").getByRole("link").first();
-  const id = (await link.textContent())!.trim();
-  await link.click();
-  await expect(page.getByRole("heading", { level: 1, name: `Review Order ${id}` })).toBeVisible();
-  return id;
-}
+import { expect, test } from "@playwright/test";
+import { openFirstOrderIn, screenshot, storageStateFor } from "./support";
 
 test.describe("Order Management as admin", () => {
   test.use({ storageState: storageStateFor("admin") });
@@ -65,8 +54,13 @@ test.describe("Order Management as admin", () => {
     await expect(page.getByRole("menuitem", { name: /Ship.*Only orders in Shipping Department can be shipped/ })).toHaveAttribute("aria-disabled", "true");
     await page.keyboard.press("Escape");
 
+    // Cancel closes the confirmation without moving the order.
     await page.getByRole("button", { name: "Approve fraud review" }).click();
     const approve = page.getByRole("dialog", { name: "Approve fraud review?" });
+    await approve.getByRole("button", { name: "Cancel" }).click();
+    await expect(approve).toBeHidden();
+    await expect(history).not.toContainText("Shipping Department");
+    await page.getByRole("button", { name: "Approve fraud review" }).click();
     await approve.getByLabel("Note (optional)").fill("Address verified by phone");
     await approve.getByRole("button", { name: "Approve fraud review" }).click();
     await expect(approve).toBeHidden();

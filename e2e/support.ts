@@ -28,6 +28,29 @@ export async function signIn(page: Page, who: Who): Promise<void> {
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible({ timeout: 30_000 });
 }
 
+/** Waits until Review Order shows order `orderId` (after a link or a goto brought the page there). */
+export async function expectReviewOrder(page: Page, orderId: string): Promise<void> {
+  await expect(page.getByRole("heading", { level: 1, name: `Review Order ${orderId}` })).toBeVisible();
+}
+
+/** Opens Review Order for `orderId` by its address. */
+export async function openReviewOrder(page: Page, orderId: string): Promise<void> {
+  await page.goto(`/orders/${orderId}`);
+  await expectReviewOrder(page, orderId);
+}
+
+/** Opens the first order of an Order Management tab in Review Order, through the list's link; returns its id. */
+export async function openFirstOrderIn(page: Page, tab: string): Promise<string> {
+  await page.goto("/orders");
+  await page.getByRole("navigation", { name: "Stages" }).getByRole("link", { name: new RegExp(`^${tab} `) }).click();
+  await expect(page).toHaveURL(/stage=/);
+  const link = page.getByRole("table").getByRole("link").first();
+  const id = (await link.textContent())!.trim();
+  await link.click();
+  await expectReviewOrder(page, id);
+  return id;
+}
+
 const SHOTS = path.resolve("e2e/.artifacts/screenshots");
 /** Full-page screenshot for people to look at (e2e/.artifacts/screenshots/NAME.png). */
 export async function screenshot(page: Page, name: string): Promise<void> {

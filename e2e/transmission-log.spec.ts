@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { SimClient } from "@/lib/ontraport-sim/client";
-import { screenshot, SIM_URL, storageStateFor } from "./support";
+import { openFirstOrderIn, openReviewOrder, screenshot, SIM_URL, storageStateFor } from "./support";
 
 /**
  * The Transmission Log, its View dialog, the stale-key banner and recovery, and Review Order's
@@ -44,18 +44,6 @@ async function setMethod(page: Page, method: "api" | "pixel" | "off", key = DEMO
   }
   await methodForm(page).getByRole("button", { name: "Save configuration" }).click();
   await expect(methodForm(page).getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
-}
-
-/** Opens the first order of an Order Management tab in Review Order; returns its id. */
-async function openFirstOrderIn(page: Page, tab: string): Promise<string> {
-  await page.goto("/orders");
-  await page.getByRole("navigation", { name: "Stages" }).getByRole("link", { name: new RegExp(`^${tab} `) }).click();
-  await expect(page).toHaveURL(/stage=/);
-  const link = page.getByRole("table").getByRole("link").first();
-  const id = (await link.textContent())!.trim();
-  await link.click();
-  await expect(page.getByRole("heading", { level: 1, name: `Review Order ${id}` })).toBeVisible();
-  return id;
 }
 
 async function resendFromTools(page: Page, double = false) {
@@ -142,7 +130,7 @@ test.describe("Tools item visibility", () => {
     const paid = await openFirstOrderIn(page, "Completed Orders");
     for (const method of ["off", "pixel"] as const) {
       await asAdmin(browser, baseURL, (admin) => setMethod(admin, method));
-      await page.goto(`/orders/${paid}`);
+      await openReviewOrder(page, paid);
       await page.getByRole("button", { name: "Tools" }).click();
       await expect(page.getByRole("menuitem").first()).toBeVisible();
       await expect(page.getByRole("menuitem", { name: new RegExp(RESEND) })).toHaveCount(0);

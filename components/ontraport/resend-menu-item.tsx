@@ -4,8 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useSyncExternalStore } from "react";
 import { createRoot } from "react-dom/client";
 import { toast } from "sonner";
-import { Dialog } from "@/components/ui/dialog";
-import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage } from "@/components/ui/field";
 import { MenuItem } from "@/components/ui/menu";
 import { resendOrderNotification } from "./actions";
@@ -113,21 +112,17 @@ function ResendDialogHost() {
     void followDelivery(r.data.id, req.orderId, req.refresh);
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && close()}
       title={RESEND_LABEL}
       description={`Send order ${req.orderId} to ONTRAPORT again?`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={close} disabled={pending}>
-            Cancel
-          </Button>
-          <Button onClick={confirm} pending={pending}>
-            Resend to ONTRAPORT
-          </Button>
-        </>
-      }
+      cancelLabel="Cancel"
+      cancelDisabled={pending}
+      confirmLabel="Resend to ONTRAPORT"
+      confirmVariant="primary"
+      onConfirm={confirm}
+      pending={pending}
     >
       <div className="space-y-3 text-sm text-zinc-700">
         <p>
@@ -136,7 +131,7 @@ function ResendDialogHost() {
         </p>
         <FormMessage error={error} />
       </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

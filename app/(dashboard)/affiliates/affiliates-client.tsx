@@ -1,18 +1,16 @@
 "use client";
 
-import { useActionState, useTransition } from "react";
+import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
-import type { ActionState } from "@/lib/actions";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addAffiliate, changeApproval } from "./actions";
 
 export function AddAffiliateForm() {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(addAffiliate, {});
-  const v = state.values ?? {};
-  const f = state.fieldErrors ?? {};
+  const { state, formAction, pending, values: v, errors: f, formKey } = useFormAction(addAffiliate);
   return (
-    <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={state.ok ? state.message : "form"}>
+    <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={formKey}>
       <div className="sm:col-span-2">
         <FormMessage error={state.error} message={state.message} />
       </div>

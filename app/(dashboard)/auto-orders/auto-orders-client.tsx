@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 import type { AutoOrderStatus } from "@/lib/orders/auto-orders";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
@@ -135,22 +136,17 @@ function useRun(onClose: () => void) {
 function RebillDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
   const { pending, run } = useRun(onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       title={`Rebill ${ao.code} now?`}
       description={`Charges ${ao.price.split(" ")[0]} plus tax to the card ending ${ao.cardLast4} now and, if approved, creates a new paid order for ${ao.item}. A decline counts as a failed attempt.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          {/* A decline is still a recorded result: close and refresh to show it. */}
-          <Button pending={pending} onClick={() => run(() => rebillNowAction({ autoOrderId: ao.id }), true)}>
-            Charge card
-          </Button>
-        </>
-      }
+      cancelLabel="Cancel"
+      confirmLabel="Charge card"
+      confirmVariant="primary"
+      pending={pending}
+      // A decline is still a recorded result: close and refresh to show it.
+      onConfirm={() => run(() => rebillNowAction({ autoOrderId: ao.id }), true)}
     />
   );
 }
@@ -159,21 +155,15 @@ function CancelDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void 
   const [reason, setReason] = useState("");
   const { pending, state, run } = useRun(onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       title={`Cancel ${ao.code}?`}
       description={`${ao.customerName || ao.email} will not be billed again for ${ao.item}. You can reactivate it later.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Keep it
-          </Button>
-          <Button variant="danger" pending={pending} onClick={() => run(() => cancelAutoOrderAction({ autoOrderId: ao.id, reason: reason as "customer" }))}>
-            Cancel auto order
-          </Button>
-        </>
-      }
+      cancelLabel="Keep it"
+      confirmLabel="Cancel auto order"
+      pending={pending}
+      onConfirm={() => run(() => cancelAutoOrderAction({ autoOrderId: ao.id, reason: reason as "customer" }))}
     >
       <SelectField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={state.fieldErrors?.reason} help="Sent to ONTRAPORT as the auto order's status.">
         <option value="">Choose a reason…</option>
@@ -182,28 +172,23 @@ function CancelDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void 
         <option value="upgrade">Upgrade (cancelled upgrade)</option>
         <option value="downgrade">Downgrade (cancelled downgrade)</option>
       </SelectField>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
 function ReactivateDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void }) {
   const { pending, run } = useRun(onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       title={`Reactivate ${ao.code}?`}
       description={`It becomes active and bills ${ao.price} again, starting one period from today, to the card ending ${ao.cardLast4}.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button pending={pending} onClick={() => run(() => reactivateAutoOrderAction({ autoOrderId: ao.id }))}>
-            Reactivate
-          </Button>
-        </>
-      }
+      cancelLabel="Cancel"
+      confirmLabel="Reactivate"
+      confirmVariant="primary"
+      pending={pending}
+      onConfirm={() => run(() => reactivateAutoOrderAction({ autoOrderId: ao.id }))}
     />
   );
 }

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { AlertTriangle } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { TextField } from "@/components/ui/field";
 import { duplicate, setInactive } from "./actions";
 
@@ -57,7 +57,7 @@ export function DuplicateButton({ id, itemId, productName }: { id: string; itemI
       router.push(`/items/${(r.data as { id: string }).id}`);
     });
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
@@ -66,16 +66,11 @@ export function DuplicateButton({ id, itemId, productName }: { id: string; itemI
       title={`Duplicate ${itemId}`}
       description="The copy gets a new Item ID and keeps the price, kind and every custom field."
       trigger={<Button variant="secondary">Duplicate</Button>}
-      footer={
-        <>
-          <Button variant="secondary" onClick={() => setOpen(false)}>
-            Cancel
-          </Button>
-          <Button onClick={submit} pending={pending}>
-            Create copy
-          </Button>
-        </>
-      }
+      cancelLabel="Cancel"
+      confirmLabel="Create copy"
+      confirmVariant="primary"
+      onConfirm={submit}
+      pending={pending}
     >
       <div className="space-y-4">
         {errors._form && (
@@ -111,6 +106,6 @@ export function DuplicateButton({ id, itemId, productName }: { id: string; itemI
           </div>
         )}
       </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,18 +1,16 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
-import type { ActionState } from "@/lib/actions";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addTheme, renameThemeAction } from "./actions";
 
 export function AddThemeForm() {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(addTheme, {});
-  const v = state.values ?? {};
-  const f = state.fieldErrors ?? {};
+  const { state, formAction, pending, values: v, errors: f, formKey } = useFormAction(addTheme);
   return (
-    <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={state.ok ? state.message : "form"}>
+    <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={formKey}>
       <div className="sm:col-span-2">
         <FormMessage error={state.error} message={state.message} />
       </div>
@@ -28,7 +26,7 @@ export function AddThemeForm() {
 }
 
 export function RenameThemeForm({ id, code, name }: { id: string; code: string; name: string }) {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(renameThemeAction, {});
+  const { state, formAction, pending } = useFormAction(renameThemeAction);
   useEffect(() => {
     if (state.ok && state.message) toast.success(state.message);
   }, [state]);

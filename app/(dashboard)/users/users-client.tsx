@@ -1,12 +1,12 @@
 "use client";
 
-import { useActionState, useTransition } from "react";
+import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import type { ActionState } from "@/lib/actions";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addUser, changeUser, saveStaffPermissions } from "./actions";
 
 interface Row {
@@ -18,11 +18,9 @@ interface Row {
 }
 
 export function AddUserForm() {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(addUser, {});
-  const v = state.values ?? {};
-  const f = state.fieldErrors ?? {};
+  const { state, formAction, pending, values: v, errors: f, formKey } = useFormAction(addUser);
   return (
-    <form action={formAction} className="grid gap-4 sm:grid-cols-2" noValidate key={state.ok ? state.message : "form"}>
+    <form action={formAction} className="grid gap-4 sm:grid-cols-2" noValidate key={formKey}>
       <div className="sm:col-span-2">
         <FormMessage error={state.error} message={state.message} />
       </div>
@@ -44,7 +42,7 @@ export function AddUserForm() {
 
 /** Store-wide permissions of support users (admins only; the page is admin-only). */
 export function StaffPermissionsForm({ supportMayRefund }: { supportMayRefund: boolean }) {
-  const [state, formAction, pending] = useActionState<ActionState, FormData>(saveStaffPermissions, {});
+  const { state, formAction, pending } = useFormAction(saveStaffPermissions);
   // After a failed save, show what the admin ticked; otherwise what is saved.
   const checked = state.values ? state.values.supportMayRefund === "on" : supportMayRefund;
   return (

@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 import type { StageAction } from "@/lib/orders/stages";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
@@ -108,37 +109,28 @@ function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOpt
   const [pending, start] = useTransition();
   const done = useDone(onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       title={`${move.label}?`}
       description={move.effect}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            variant={move.action === "reject" ? "danger" : "primary"}
-            pending={pending}
-            onClick={() =>
-              start(async () => {
-                const r = await moveOrderStage({ orderId, action: move.action, note });
-                if (r.error) setError(r.error);
-                done(r);
-              })
-            }
-          >
-            {move.label}
-          </Button>
-        </>
+      cancelLabel="Cancel"
+      confirmLabel={move.label}
+      confirmVariant={move.action === "reject" ? "danger" : "primary"}
+      pending={pending}
+      onConfirm={() =>
+        start(async () => {
+          const r = await moveOrderStage({ orderId, action: move.action, note });
+          if (r.error) setError(r.error);
+          done(r);
+        })
       }
     >
       <div className="space-y-3">
         <FormMessage error={error} />
         <TextAreaField label="Note (optional)" help="Kept in the stage history." value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={500} />
       </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -197,37 +189,27 @@ function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summ
   const [pending, start] = useTransition();
   const done = useDone(onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       title="Complete refund"
       description={`Refund everything still refundable: ${summary}. The payment becomes Refunded. This cannot be undone.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            pending={pending}
-            onClick={() =>
-              start(async () => {
-                const r = await refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] });
-                if (r.error) setError(r.error);
-                done(r);
-              })
-            }
-          >
-            Refund {summary.split(" ")[0]}
-          </Button>
-        </>
+      cancelLabel="Cancel"
+      confirmLabel={`Refund ${summary.split(" ")[0]}`}
+      pending={pending}
+      onConfirm={() =>
+        start(async () => {
+          const r = await refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] });
+          if (r.error) setError(r.error);
+          done(r);
+        })
       }
     >
       <div className="space-y-3">
         <FormMessage error={error} />
         <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
       </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 
@@ -270,28 +252,18 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
       done(r);
     });
   return (
-    <Dialog
+    <ConfirmDialog
       open
       onOpenChange={(o) => !o && onClose()}
       wide
       title="Partial refund"
       description={`Choose units to return, an amount of merchandise, and/or shipping and handling. Tax is refunded in proportion to merchandise. Still refundable: merchandise ${merchandiseLeft}, shipping and handling ${shippingLeft}.`}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          {preview ? (
-            <Button variant="danger" pending={pending} onClick={confirm}>
-              Refund {preview.summary.split(" ")[0]}
-            </Button>
-          ) : (
-            <Button pending={pending} onClick={review}>
-              Review refund
-            </Button>
-          )}
-        </>
-      }
+      cancelLabel="Cancel"
+      // Two steps: Review refund asks the server for the exact amounts, then the same button refunds them.
+      confirmLabel={preview ? `Refund ${preview.summary.split(" ")[0]}` : "Review refund"}
+      confirmVariant={preview ? "danger" : "primary"}
+      onConfirm={preview ? confirm : review}
+      pending={pending}
     >
       <div className="space-y-4">
         <FormMessage error={errors.message} />
@@ -341,6 +313,6 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
           </div>
         )}
       </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

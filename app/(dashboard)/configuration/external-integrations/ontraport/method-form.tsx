@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Badge, type Tone } from "@/components/ui/badge";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage, TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
 import { normalizeSubdomain, pixelUrlExample } from "@/lib/ontraport/subdomain";
@@ -254,21 +254,15 @@ export function MethodForm(p: MethodFormProps) {
         </div>
       )}
 
-      <Dialog
+      <ConfirmDialog
         open={confirmOff}
         onOpenChange={setConfirmOff}
         title="Turn off the ONTRAPORT integration?"
         description="From now on nothing is sent to ONTRAPORT and nothing is queued for it:"
-        footer={
-          <>
-            <DialogClose asChild>
-              <Button variant="secondary">Keep it on</Button>
-            </DialogClose>
-            <Button variant="danger" onClick={turnOff} pending={busy}>
-              Turn off
-            </Button>
-          </>
-        }
+        cancelLabel="Keep it on"
+        confirmLabel="Turn off"
+        onConfirm={turnOff}
+        pending={busy}
       >
         <ul className="list-disc space-y-1 pl-5 text-sm text-zinc-700">
           <li>no notifications for sales, refunds, auto order status changes or affiliates;</li>
@@ -276,22 +270,16 @@ export function MethodForm(p: MethodFormProps) {
           <li>the Resend OntraPort Notification item disappears from Review Order’s Tools menu.</li>
         </ul>
         <p className="mt-3 text-sm text-zinc-600">Your key, sub-domains and product mapping are kept. Orders paid while it is off are not sent later when you turn it back on.</p>
-      </Dialog>
-      <Dialog
+      </ConfirmDialog>
+      <ConfirmDialog
         open={confirmClear}
         onOpenChange={setConfirmClear}
         title="Remove the saved API key?"
         description="cartlink forgets the key. With the API Integration chosen, nothing can be delivered until a new key is saved."
-        footer={
-          <>
-            <DialogClose asChild>
-              <Button variant="secondary">Keep the key</Button>
-            </DialogClose>
-            <Button variant="danger" onClick={clearKey} pending={busy}>
-              Remove key
-            </Button>
-          </>
-        }
+        cancelLabel="Keep the key"
+        confirmLabel="Remove key"
+        onConfirm={clearKey}
+        pending={busy}
       />
     </form>
   );

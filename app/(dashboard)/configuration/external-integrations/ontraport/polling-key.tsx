@@ -3,7 +3,7 @@
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { regeneratePollingKeyAction } from "./actions";
 
 /** The item poll URL for ONTRAPORT, with Generate / Regenerate for admins. */
@@ -46,21 +46,15 @@ export function PollingKey({ pollUrl, hasKey, readOnly }: { pollUrl: string; has
             Generate polling key
           </Button>
         ))}
-      <Dialog
+      <ConfirmDialog
         open={confirm}
         onOpenChange={setConfirm}
         title="Regenerate the polling key?"
         description="The current key stops working at once. ONTRAPORT's item polls fail until you give it the new poll URL."
-        footer={
-          <>
-            <DialogClose asChild>
-              <Button variant="secondary">Keep the current key</Button>
-            </DialogClose>
-            <Button variant="danger" onClick={run} pending={pending}>
-              Regenerate
-            </Button>
-          </>
-        }
+        cancelLabel="Keep the current key"
+        confirmLabel="Regenerate"
+        onConfirm={run}
+        pending={pending}
       />
     </div>
   );
