@@ -24,6 +24,7 @@ describe.each(testBackends())("Edit > Items (correctOrderItems) on %s", (kind) =
         { merchantId: "M1", merchantItemId: "LAMP-2", description: "Desk lamp, brass", priceCents: 3500, customFields: { oapProductid: "Brass Lamp (OP)" } },
         { merchantId: "M1", merchantItemId: "CLUB", description: "Club", priceCents: 900, kind: "recurring", frequency: "Monthly" },
         { merchantId: "M2", merchantItemId: "LAMP-2", description: "Not yours", priceCents: 1 },
+        { merchantId: "M2", merchantItemId: "ONLY-M2", description: "Not yours either", priceCents: 1 },
       ])
       .returning({ id: items.id, merchantId: items.merchantId, merchantItemId: items.merchantItemId });
     for (const r of rows) ids[`${r.merchantId}:${r.merchantItemId}`] = r.id;
@@ -53,7 +54,7 @@ describe.each(testBackends())("Edit > Items (correctOrderItems) on %s", (kind) =
   it("points a line at the right item, keeps every amount, notes it in the audit log, and the next Sale names the new product", async () => {
     const o = await order();
     const [lamp] = await linesOf(o.id);
-    const r = await correctOrderItems(t.db, { merchantId: "M1", orderId: o.id, changes: [{ lineId: lamp!.id, itemId: ids["M1:LAMP-2"]! }], by });
+    const r = await correctOrderItems(t.db, { merchantId: "M1", orderId: o.id, changes: [{ lineId: lamp!.id, merchantItemId: "LAMP-2" }], by });
     expect(r.changed).toEqual([{ lineNo: 1, from: "LAMP", to: "LAMP-2" }]);
     const [after] = await linesOf(o.id);
     expect(after).toMatchObject({ merchantItemId: "LAMP-2", description: "Desk lamp, brass", quantity: 2, unitPriceCents: 2500, totalCents: 5000 });
@@ -68,31 +69,32 @@ describe.each(testBackends())("Edit > Items (correctOrderItems) on %s", (kind) =
     ]);
   });
 
-  it("refuses another store's item, a subscription line, a line of another order and a no-op, writing nothing", async () => {
+  it("refuses an unknown Item ID, a subscription line, a line of another order and a no-op, writing nothing", async () => {
     const o = await order();
     const other = await order();
     const [lamp, club] = await linesOf(o.id);
     const [otherLamp] = await linesOf(other.id);
     const before = await linesOf(o.id);
     const attempts: Array<[Parameters<typeof correctOrderItems>[1]["changes"], RegExp]> = [
-      [[{ lineId: lamp!.id, itemId: ids["M2:LAMP-2"]! }], /item of this store/],
+      [[{ lineId: lamp!.id, merchantItemId: "NOPE" }], /no item NOPE/],
+      [[{ lineId: lamp!.id, merchantItemId: "ONLY-M2" }], /no item ONLY-M2/],
       // All or nothing: the good first change is rolled back with the refused second one.
       [
         [
-          { lineId: lamp!.id, itemId: ids["M1:LAMP-2"]! },
-          { lineId: club!.id, itemId: ids["M1:LAMP"]! },
+          { lineId: lamp!.id, merchantItemId: "LAMP-2" },
+          { lineId: club!.id, merchantItemId: "LAMP" },
         ],
         /subscription/,
       ],
-      [[{ lineId: lamp!.id, itemId: ids["M1:CLUB"]! }], /subscription/],
-      [[{ lineId: otherLamp!.id, itemId: ids["M1:LAMP-2"]! }], /not on this order/],
-      [[{ lineId: lamp!.id, itemId: ids["M1:LAMP"]! }], /Nothing to save/],
+      [[{ lineId: lamp!.id, merchantItemId: "CLUB" }], /subscription/],
+      [[{ lineId: otherLamp!.id, merchantItemId: "LAMP-2" }], /not on this order/],
+      [[{ lineId: lamp!.id, merchantItemId: "LAMP" }], /Nothing to save/],
     ];
     for (const [changes, message] of attempts) {
       await expect(correctOrderItems(t.db, { merchantId: "M1", orderId: o.id, changes, by })).rejects.toMatchObject({ name: "UserError", message: expect.stringMatching(message) });
     }
     expect(await linesOf(o.id)).toEqual(before);
     expect(await t.db.$count(auditLog, eq(auditLog.target, `Order ${o.id}`))).toBe(0);
-    await expect(correctOrderItems(t.db, { merchantId: "M2", orderId: o.id, changes: [{ lineId: lamp!.id, itemId: ids["M2:LAMP-2"]! }], by })).rejects.toMatchObject({ name: "NotFoundError" });
+    await expect(correctOrderItems(t.db, { merchantId: "M2", orderId: o.id, changes: [{ lineId: lamp!.id, merchantItemId: "LAMP-2" }], by })).rejects.toMatchObject({ name: "NotFoundError" });
   });
 });

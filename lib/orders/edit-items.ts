@@ -2,12 +2,13 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditLog, items, orderLines, orders } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
+import { itemId as itemIdSchema } from "@/lib/items/schema";
 import type { Actor } from "./stages";
 
 export interface ItemCorrection {
   lineId: string;
-  /** The store item (items.id) the line should point at. */
-  itemId: string;
+  /** The Item ID (items.merchantItemId) of the store item the line should point at. */
+  merchantItemId: string;
 }
 
 export interface ItemCorrectionResult {
@@ -22,6 +23,10 @@ export interface ItemCorrectionResult {
  */
 export async function correctOrderItems(db: Db, input: { merchantId: string; orderId: string; changes: ItemCorrection[]; by: Actor; now?: Date }): Promise<ItemCorrectionResult> {
   const now = input.now ?? new Date();
+  for (const c of input.changes) {
+    const r = itemIdSchema.safeParse(c.merchantItemId);
+    if (!r.success) throw new UserError(r.error.issues[0]?.message ?? "Enter an Item ID.", `line_${c.lineId}`);
+  }
   return db.transaction(async (tx) => {
     const [order] = await tx
       .select({ id: orders.id })
@@ -31,27 +36,27 @@ export async function correctOrderItems(db: Db, input: { merchantId: string; ord
     if (!order) throw new NotFoundError("No such order.");
     const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
     const byId = new Map(lines.map((l) => [l.id, l]));
-    const wanted = [...new Set(input.changes.map((c) => c.itemId))];
+    const wanted = [...new Set(input.changes.map((c) => c.merchantItemId))];
     const found = wanted.length
       ? await tx
           .select({ id: items.id, merchantItemId: items.merchantItemId, description: items.description, kind: items.kind })
           .from(items)
-          .where(and(eq(items.merchantId, input.merchantId), inArray(items.id, wanted)))
+          .where(and(eq(items.merchantId, input.merchantId), inArray(items.merchantItemId, wanted)))
       : [];
-    const itemById = new Map(found.map((i) => [i.id, i]));
+    const itemById = new Map(found.map((i) => [i.merchantItemId, i]));
     const changed: ItemCorrectionResult["changed"] = [];
     for (const c of input.changes) {
       const line = byId.get(c.lineId);
       if (!line) throw new UserError("That line is not on this order. Reload the page.", `line_${c.lineId}`, 404);
-      const item = itemById.get(c.itemId);
-      if (!item) throw new UserError("Choose an item of this store.", `line_${c.lineId}`);
-      if (line.itemId === item.id) continue;
+      if (c.merchantItemId === line.merchantItemId) continue;
+      const item = itemById.get(c.merchantItemId);
+      if (!item) throw new UserError(`This store has no item ${c.merchantItemId}. Enter the Item ID of one of your items.`, `line_${c.lineId}`);
       if (line.frequency || item.kind === "recurring")
         throw new UserError(`Line ${line.lineNo} is a subscription: its item is changed from Auto Orders, not here.`, `line_${c.lineId}`);
       await tx.update(orderLines).set({ itemId: item.id, merchantItemId: item.merchantItemId, description: item.description }).where(eq(orderLines.id, line.id));
       changed.push({ lineNo: line.lineNo, from: line.merchantItemId, to: item.merchantItemId });
     }
-    if (!changed.length) throw new UserError("Nothing to save: every line already has that item.");
+    if (!changed.length) throw new UserError("Nothing to save: change the Item ID of a line first.");
     await tx.update(orders).set({ updatedAt: now }).where(eq(orders.id, order.id));
     await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "order.items_corrected", target: `Order ${order.id}`, detail: { changed }, at: now });
     return { changed: changed.sort((a, b) => a.lineNo - b.lineNo) };

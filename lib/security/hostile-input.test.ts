@@ -8,6 +8,7 @@ import { auditLog, autoOrders, domainEvents, items, orderLines, orders, refunds,
 import { NotFoundError, UserError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";
 import { refundOrder, refundable } from "@/lib/orders/refunds";
+import { correctOrderItems } from "@/lib/orders/edit-items";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
 import { parseCart } from "@/lib/store/cart";
 import { TEST_CARDS } from "@/lib/store/payments";
@@ -292,6 +293,31 @@ describe.each(testBackends())("hostile input on %s", (kind) => {
     await expect(refundOrder(t.db, { merchantId: "ACME", orderId: demoOrder!.id, request: { full: true }, reason: "x", by: { userId: null, label: "admin@acme.test" } })).rejects.toBeInstanceOf(NotFoundError);
     expect(await counts(t.db)).toEqual(before);
   });
+
+  it("Edit > Items: hostile or foreign Item IDs are a message on the line, and a refused batch changes no line", async () => {
+    const paid = await t.db.select({ id: orders.id }).from(orders).where(eq(orders.merchantId, "DEMO")).limit(6);
+    const itemId = fc.oneof(fc.constantFrom(...demoItemIds), fc.constantFrom("ANVIL", "NOPE"), nasty);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paid.map((p) => p.id)), fc.array(fc.record({ pick: fc.nat(5), merchantItemId: itemId }), { maxLength: 4 }), async (orderId, picks) => {
+        const lines = await t.db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.lineNo);
+        const changes = picks.map((p) => ({ lineId: lines[p.pick % lines.length]!.id, merchantItemId: p.merchantItemId }));
+        const before = await counts(t.db);
+        try {
+          const r = await correctOrderItems(t.db, { merchantId: "DEMO", orderId, changes, by: { userId: null, label: "admin@demo.test" } });
+          expect(r.changed.length).toBeGreaterThan(0);
+          const after = await t.db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.lineNo);
+          // Only the item changes: never a quantity or an amount.
+          expect(after.map((l) => [l.quantity, l.totalCents, l.totalRefundedCents])).toEqual(lines.map((l) => [l.quantity, l.totalCents, l.totalRefundedCents]));
+          for (const l of after) expect(["ANVIL", "NOPE"]).not.toContain(l.merchantItemId);
+        } catch (e) {
+          if (!isClearUserError(e)) throw e;
+          expect(await counts(t.db)).toEqual(before);
+          expect(await t.db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(orderLines.lineNo)).toEqual(lines);
+        }
+      }),
+      { numRuns: runs(RUNS) },
+    );
+  }, 120_000);
 
   it("product mapping save: all or nothing for random batches (bad values, unknown and foreign Item IDs)", async () => {
     const itemId = fc.oneof(fc.constantFrom(...demoItemIds), fc.constantFrom("ANVIL", "NOPE"), nasty);

@@ -9,6 +9,8 @@ import { merchants, orderLines, orders } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { formatMoney, parseMoney } from "@/lib/money";
 import { customerSchema, updateOrderCustomer } from "@/lib/orders/edit";
+import { correctOrderItems } from "@/lib/orders/edit-items";
+import { itemId as itemIdSchema } from "@/lib/items/schema";
 import { mayRefund, planRefund, REFUND_REASON, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
 import { moveOrder, STAGE_ACTION_LABELS, STAGE_ACTIONS, STAGE_NOTE } from "@/lib/orders/stages";
 import { plainId } from "@/lib/validation";
@@ -91,3 +93,33 @@ export const updateCustomerAction = formAction({ schema: customerSchema.extend({
   revalidatePath(`/orders/${id}`);
   return { ok: true, message: "Customer details saved." };
 });
+
+// Edit > Items: one Item ID field (name="line_<lineId>") per line.
+const UUID = z.string().uuid();
+const itemsSchema = z
+  .object({ orderId })
+  .catchall(z.string().max(100))
+  .transform((v, ctx) => {
+    const changes: Array<{ lineId: string; merchantItemId: string }> = [];
+    for (const [k, value] of Object.entries(v)) {
+      if (k === "orderId") continue;
+      const lineId = /^line_(.+)$/.exec(k)?.[1];
+      if (!lineId || !UUID.safeParse(lineId).success) continue;
+      const item = itemIdSchema.safeParse(value);
+      if (!item.success) {
+        ctx.addIssue({ code: "custom", path: [k], message: item.error.issues[0]?.message ?? "Enter an Item ID." });
+        continue;
+      }
+      changes.push({ lineId, merchantItemId: item.data });
+    }
+    if (!changes.length) ctx.addIssue({ code: "custom", path: ["orderId"], message: "Nothing to save: choose a different item for a line." });
+    return { orderId: v.orderId, changes };
+  });
+
+export const correctItemsAction = formAction({ schema: itemsSchema, role: "support" }, async (input, { user, db }) => {
+  const r = await correctOrderItems(db, { merchantId: user.merchantId, orderId: input.orderId, changes: input.changes, by: { userId: user.id, label: user.email } });
+  revalidatePath(`/orders/${input.orderId}`);
+  const said = r.changed.map((c) => `line ${c.lineNo}: ${c.from} → ${c.to}`).join("; ");
+  return { ok: true, message: `Items corrected (${said}). Amounts are unchanged; resend the OntraPort notification if ONTRAPORT should hear of it.` };
+});
+

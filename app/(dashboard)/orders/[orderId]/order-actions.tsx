@@ -10,6 +10,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
+import { ItemsDialog, type ItemLineInfo } from "./items-dialog";
 import { moveOrderStage, refundOrderAction, updateCustomerAction, type RefundPreview } from "./actions";
 
 export interface MoveOption {
@@ -29,7 +30,7 @@ export interface RefundLineInfo {
   unitPrice: string;
 }
 
-type Open = null | "customer" | "full" | "partial" | { move: MoveOption };
+type Open = null | "customer" | "items" | "full" | "partial" | { move: MoveOption };
 
 const SHIPPING_ACTIONS: StageAction[] = ["ship", "hold", "releaseHold"];
 
@@ -39,9 +40,11 @@ export function OrderActions({
   moves,
   refund,
   customer,
+  itemLines,
 }: {
   orderId: string;
   moves: MoveOption[];
+  itemLines: ItemLineInfo[];
   refund: { allowed: boolean; refused?: string; fullSummary?: string; lines: RefundLineInfo[]; shippingLeft: string; merchandiseLeft: string };
   customer: Record<string, string>;
 }) {
@@ -60,9 +63,7 @@ export function OrderActions({
       ))}
       <MenuButton label="Edit">
         <MenuItem onSelect={() => setOpen("customer")}>Customer details</MenuItem>
-        <MenuItem disabled hint="Items are fixed once ordered: refund them instead">
-          Items
-        </MenuItem>
+        <MenuItem onSelect={() => setOpen("items")}>Items</MenuItem>
       </MenuButton>
       <MenuButton label="Payments">
         <MenuItem onSelect={() => setOpen("full")} disabled={Boolean(refundBlocked)} hint={refundBlocked}>
@@ -83,6 +84,7 @@ export function OrderActions({
 
       {open && typeof open === "object" && <MoveDialog orderId={orderId} move={open.move} onClose={close} />}
       {open === "customer" && <CustomerDialog orderId={orderId} customer={customer} onClose={close} />}
+      {open === "items" && <ItemsDialog orderId={orderId} lines={itemLines} onClose={close} />}
       {open === "full" && <FullRefundDialog orderId={orderId} summary={refund.fullSummary ?? ""} onClose={close} />}
       {open === "partial" && <PartialRefundDialog orderId={orderId} lines={refund.lines} shippingLeft={refund.shippingLeft} merchandiseLeft={refund.merchandiseLeft} onClose={close} />}
     </>

@@ -85,6 +85,7 @@ export default async function ReviewOrderPage({ params }: Props) {
                 shippingLeft: money(left.shippingHandlingCents),
                 lines: lines.map((l) => ({ id: l.id, label: `${l.merchantItemId} ${l.description}`.trim(), quantity: l.quantity, remaining: l.quantity - l.quantityRefunded, unitPrice: money(l.unitPriceCents) })),
               }}
+              itemLines={lines.map((l) => ({ id: l.id, lineNo: l.lineNo, merchantItemId: l.merchantItemId, description: l.description, quantity: l.quantity, total: money(l.totalCents), subscription: Boolean(l.frequency) }))}
               customer={{
                 firstName: o.firstName,
                 lastName: o.lastName,

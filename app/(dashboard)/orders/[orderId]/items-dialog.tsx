@@ -1,0 +1,71 @@
+"use client";
+
+import { useEffect } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FormMessage, TextField } from "@/components/ui/field";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { correctItemsAction } from "./actions";
+
+export interface ItemLineInfo {
+  id: string;
+  lineNo: number;
+  merchantItemId: string;
+  description: string;
+  quantity: number;
+  total: string;
+  /** A subscription line keeps its item (its auto order rebills it). */
+  subscription: boolean;
+}
+
+/** Edit > Items: correct which store item each line refers to. Quantities and amounts stay as charged. */
+export function ItemsDialog({ orderId, lines, onClose }: { orderId: string; lines: ItemLineInfo[]; onClose: () => void }) {
+  const { state, formAction, pending, values, errors } = useFormAction(correctItemsAction);
+  const router = useRouter();
+  useEffect(() => {
+    if (state.ok) {
+      toast.success(state.message ?? "Saved.");
+      onClose();
+      router.refresh();
+    }
+  }, [state, onClose, router]);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title="Correct items"
+      description="Point a line at the store item it really is (a wrong Item ID keyed in, a product renamed). Quantities, prices and the amount charged do not change: use Payments to refund. ONTRAPORT hears of it when you resend the OntraPort notification."
+      wide
+    >
+      <form action={formAction} noValidate className="space-y-4">
+        <input type="hidden" name="orderId" value={orderId} />
+        <FormMessage error={state.error} />
+        {lines.map((l) => (
+          <div key={l.id} className="grid items-start gap-3 sm:grid-cols-[1fr_14rem]">
+            <div className="pt-1 text-sm text-zinc-700">
+              <div className="font-medium text-zinc-900">Line {l.lineNo}</div>
+              <div>
+                {l.description || l.merchantItemId} · Qty {l.quantity} · {l.total}
+              </div>
+            </div>
+            {l.subscription ? (
+              <TextField label={`Item ID, line ${l.lineNo}`} value={l.merchantItemId} readOnly disabled help="A subscription line: change it from Auto Orders." />
+            ) : (
+              <TextField label={`Item ID, line ${l.lineNo}`} name={`line_${l.id}`} defaultValue={values[`line_${l.id}`] ?? l.merchantItemId} error={errors[`line_${l.id}`]} maxLength={100} autoComplete="off" spellCheck={false} />
+            )}
+          </div>
+        ))}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={pending}>
+            Save items
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
