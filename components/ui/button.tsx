@@ -41,3 +41,17 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
     </button>
   );
 });
+
+/** A form's footer: Cancel (closes without saving) and the submit button, with its pending state. */
+export function FormActions({ onCancel, submitLabel, pending, className }: { onCancel: () => void; submitLabel: string; pending?: boolean; className?: string }) {
+  return (
+    <div className={className ?? "flex justify-end gap-2"}>
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" pending={pending}>
+        {submitLabel}
+      </Button>
+    </div>
+  );
+}

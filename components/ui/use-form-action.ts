@@ -1,6 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useEffect } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 
 /**
@@ -18,4 +20,19 @@ export function useFormAction(action: (prev: ActionState, formData: FormData) =>
     errors: state.fieldErrors ?? {},
     formKey: state.ok ? state.message : "form",
   };
+}
+
+/**
+ * For a dialog whose form saves through a server action: when the save succeeds, say so in a toast,
+ * close the dialog and refresh the page's server data.
+ */
+export function useCloseOnSuccess(state: ActionState, onClose: () => void): void {
+  const router = useRouter();
+  useEffect(() => {
+    if (state.ok) {
+      toast.success(state.message ?? "Saved.");
+      onClose();
+      router.refresh();
+    }
+  }, [state, onClose, router]);
 }

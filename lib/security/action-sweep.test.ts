@@ -6,21 +6,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { users, userSessions } from "@/lib/db/schema";
 
-const who = vi.hoisted(() => ({ current: null as null | { id: string; sessionId: string } }));
-vi.mock("@/lib/auth", () => ({
-  auth: async () => (who.current ? { user: { ...who.current } } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock("next-auth", () => ({ AuthError: class AuthError extends Error {}, CredentialsSignin: class CredentialsSignin extends Error {}, default: () => ({}) }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
+import { who } from "@/lib/testing/mock-session";
 
 /** Actions a shopper or an anonymous visitor may call, and why. */
 const PUBLIC_ACTIONS: Record<string, string> = {

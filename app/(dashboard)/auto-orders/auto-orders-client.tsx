@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 import type { AutoOrderStatus } from "@/lib/orders/auto-orders";
-import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
@@ -216,14 +216,7 @@ function CardDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void })
           error={state.fieldErrors?.cardNumber}
           help="Test cards: 4111 1111 1111 1111 is approved, 4000 0000 0000 0002 is declined."
         />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={pending}>
-            Save card
-          </Button>
-        </div>
+        <FormActions onCancel={onClose} submitLabel="Save card" pending={pending} />
       </form>
     </Dialog>
   );

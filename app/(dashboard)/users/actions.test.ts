@@ -3,21 +3,12 @@
  * sessions: admins set it for their own store only (with an audit entry), support users are
  * refused, and the setting decides whether support's refund action is allowed.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { auditLog, merchants, orders, users, userSessions } from "@/lib/db/schema";
-
-const who = vi.hoisted(() => ({ current: null as null | { id: string; sessionId: string } }));
-vi.mock("@/lib/auth", () => ({
-  auth: async () => (who.current ? { user: { ...who.current } } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock("next-auth", () => ({ AuthError: class AuthError extends Error {}, CredentialsSignin: class CredentialsSignin extends Error {}, default: () => ({}) }));
-vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined, updateTag: () => undefined }));
+import { who } from "@/lib/testing/mock-session";
 
 const { saveStaffPermissions } = await import("./actions");
 const { refundOrderAction } = await import("../orders/[orderId]/actions");

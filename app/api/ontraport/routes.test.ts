@@ -2,21 +2,14 @@
  * The Transmission Log's route handlers: session required, merchant from the session, zod-checked
  * query, another merchant's transmission is 404, and the XML download is an attachment.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { transmissions, users, userSessions } from "@/lib/db/schema";
 
-const who = vi.hoisted(() => ({ current: null as null | { id: string; sessionId: string } }));
-vi.mock("@/lib/auth", () => ({
-  auth: async () => (who.current ? { user: { ...who.current } } : null),
-  signIn: async () => undefined,
-  signOut: async () => undefined,
-  handlers: {},
-}));
-vi.mock("next-auth", () => ({ AuthError: class AuthError extends Error {}, CredentialsSignin: class CredentialsSignin extends Error {}, default: () => ({}) }));
+import { who } from "@/lib/testing/mock-session";
 
 const req = (url: string) => new NextRequest(new URL(url, "http://127.0.0.1:3000"));
 

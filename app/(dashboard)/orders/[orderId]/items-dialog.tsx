@@ -1,12 +1,9 @@
 "use client";
 
-import { useEffect } from "react";
-import { useRouter } from "next/navigation";
-import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, TextField } from "@/components/ui/field";
-import { useFormAction } from "@/components/ui/use-form-action";
+import { useCloseOnSuccess, useFormAction } from "@/components/ui/use-form-action";
 import { correctItemsAction } from "./actions";
 
 export interface ItemLineInfo {
@@ -23,14 +20,7 @@ export interface ItemLineInfo {
 /** Edit > Items: correct which store item each line refers to. Quantities and amounts stay as charged. */
 export function ItemsDialog({ orderId, lines, onClose }: { orderId: string; lines: ItemLineInfo[]; onClose: () => void }) {
   const { state, formAction, pending, values, errors } = useFormAction(correctItemsAction);
-  const router = useRouter();
-  useEffect(() => {
-    if (state.ok) {
-      toast.success(state.message ?? "Saved.");
-      onClose();
-      router.refresh();
-    }
-  }, [state, onClose, router]);
+  useCloseOnSuccess(state, onClose);
   return (
     <Dialog
       open
@@ -57,14 +47,7 @@ export function ItemsDialog({ orderId, lines, onClose }: { orderId: string; line
             )}
           </div>
         ))}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={pending}>
-            Save items
-          </Button>
-        </div>
+        <FormActions onCancel={onClose} submitLabel="Save items" pending={pending} />
       </form>
     </Dialog>
   );

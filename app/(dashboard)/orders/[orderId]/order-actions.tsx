@@ -1,11 +1,12 @@
 "use client";
 
-import { useActionState, useEffect, useState, useTransition } from "react";
+import { useActionState, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 import type { StageAction } from "@/lib/orders/stages";
-import { Button } from "@/components/ui/button";
+import { Button, FormActions } from "@/components/ui/button";
+import { useCloseOnSuccess } from "@/components/ui/use-form-action";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
@@ -152,14 +153,7 @@ const CUSTOMER_FIELDS: Array<{ name: string; label: string; type?: string; wide?
 
 function CustomerDialog({ orderId, customer, onClose }: { orderId: string; customer: Record<string, string>; onClose: () => void }) {
   const [state, submit, pending] = useActionState<ActionState, FormData>(updateCustomerAction, {});
-  const router = useRouter();
-  useEffect(() => {
-    if (state.ok) {
-      toast.success(state.message ?? "Saved.");
-      onClose();
-      router.refresh();
-    }
-  }, [state, onClose, router]);
+  useCloseOnSuccess(state, onClose);
   const v = state.values ?? customer;
   const f = state.fieldErrors ?? {};
   return (
@@ -172,14 +166,7 @@ function CustomerDialog({ orderId, customer, onClose }: { orderId: string; custo
         {CUSTOMER_FIELDS.map((field) => (
           <TextField key={field.name} className={field.wide ? "sm:col-span-2" : undefined} label={field.label} name={field.name} type={field.type ?? "text"} defaultValue={v[field.name] ?? ""} error={f[field.name]} />
         ))}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={pending}>
-            Save customer
-          </Button>
-        </div>
+        <FormActions className="flex justify-end gap-2 sm:col-span-2" onCancel={onClose} submitLabel="Save customer" pending={pending} />
       </form>
     </Dialog>
   );
