@@ -17,7 +17,10 @@ export const proxy = auth((req) => {
   const headers = securityHeaders({ nonce, pathname, https, dev: process.env.NODE_ENV === "development" });
 
   let response: NextResponse;
-  if (!req.auth?.user && !isPublicPath(pathname)) {
+  if (!wellFormedPath(pathname)) {
+    // A malformed percent escape (`/orders/%E0%A4%A`) would make Next's router throw: answer 400 here.
+    response = pathname.startsWith("/api/") ? NextResponse.json({ error: "Malformed address." }, { status: 400 }) : new NextResponse("Malformed address.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  } else if (!req.auth?.user && !isPublicPath(pathname)) {
     if (pathname.startsWith("/api/")) {
       response = NextResponse.json({ error: "Sign in to continue." }, { status: 401 });
     } else {
@@ -34,6 +37,15 @@ export const proxy = auth((req) => {
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   return response;
 });
+
+function wellFormedPath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const config = {
   matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],

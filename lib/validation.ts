@@ -8,7 +8,7 @@ import { UserError } from "@/lib/errors";
 /** No control characters at all: names, ids, one-line fields. */
 export const NO_CONTROL = /^[^\p{Cc}]*$/u;
 /** Line breaks and tabs allowed (notes, reasons, descriptions); NUL and the other control characters not. */
-export const NO_CONTROL_MULTILINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
+export const NO_CONTROL_MULTILINE = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$/;
 
 export const CONTROL_HELP = "Remove tabs, line breaks and other control characters.";
 export const MULTILINE_CONTROL_HELP = "Remove control characters (only line breaks and tabs are allowed).";
@@ -44,4 +44,19 @@ export function checkedText(schema: z.ZodType<string>, value: string, field: str
   const r = schema.safeParse(value);
   if (!r.success) throw new UserError(r.error.issues[0]?.message ?? "Check this field.", field);
   return r.data;
+}
+
+/** What a search box or a URL may hold, made safe to compare in the database: control characters become spaces. */
+export function cleanSearch(value: string | undefined | null, max = 200): string {
+  return (value ?? "").replace(/\p{Cc}/gu, " ").trim().slice(0, max);
+}
+
+/** A path segment as the app's own links encode it; null when it is malformed or holds control characters. */
+export function decodeSegment(segment: string): string | null {
+  try {
+    const v = decodeURIComponent(segment);
+    return NO_CONTROL.test(v) ? v : null;
+  } catch {
+    return null;
+  }
 }

@@ -283,4 +283,18 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     expect((await stateOf(second)).status).toBe("delivered");
     expect(sends.size).toBe(3);
   });
+
+  it("records an answer with NUL bytes (PostgreSQL text cannot hold them) without losing the others", async () => {
+    const first = await placeOrder(t.db, "M1");
+    const second = await placeOrder(t.db, "M1");
+    fake.script = [{ statusCode: 500, body: "Internal\u0000error" }, OK];
+    expect(await worker.drain(1)).toBe(2);
+    const rows = [await stateOf(first), await stateOf(second)];
+    expect(rows.map((r) => r.status).sort()).toEqual(["delivered", "pending"]);
+    const failed = rows.find((r) => r.status === "pending")!;
+    expect(failed.lastError).toContain("Internal\uFFFDerror");
+    const [attempt] = await attemptsOf(failed.id);
+    expect(attempt).toMatchObject({ statusCode: 500, responseBody: "Internal\uFFFDerror" });
+  });
 });
+

@@ -163,7 +163,11 @@ export class OutboxWorker {
     if (!batch.length) return 0;
     // Each answer is recorded as soon as it arrives (not after the whole batch), so a crash can only
     // re-send what was still waiting for ONTRAPORT's answer or for its own commit.
-    await Promise.all(batch.map(async (t) => this.record(await this.sendOne(t))));
+    // allSettled: every send of the batch is recorded (or has failed to be) before the loop claims
+    // again or stop() returns, even when one of them could not be recorded.
+    const settled = await Promise.allSettled(batch.map(async (t) => this.record(await this.sendOne(t))));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
     return batch.length;
   }
 
@@ -192,8 +196,21 @@ export class OutboxWorker {
             this.finished += group.length;
             for (const g of group) g.resolve();
           } catch (e) {
-            // Not recorded: the rows stay 'sending' until their lease runs out, then go out again.
-            for (const g of group) g.reject(e);
+            if (group.length === 1) {
+              // Not recorded: the row stays 'sending' until its lease runs out, then goes out again.
+              group[0]!.reject(e);
+              continue;
+            }
+            // One answer that cannot be recorded must not take the others with it: record them one by one.
+            for (const g of group) {
+              try {
+                await finishAttempts(this.o.db, [g.r], this.o.clock(), this.id);
+                this.finished += 1;
+                g.resolve();
+              } catch (err) {
+                g.reject(err);
+              }
+            }
           }
         }
       } finally {
@@ -320,6 +337,8 @@ export class OutboxWorker {
     } catch (e) {
       response = { statusCode: null, body: "", rateLimitReset: null, durationMs: 0, error: `Could not send: ${e instanceof Error ? e.message : String(e)}` };
     }
+    // Whatever the endpoint answered must fit in PostgreSQL text (no NUL), or the attempt could not be recorded.
+    response = { ...response, body: storableText(response.body), error: response.error === null ? null : storableText(response.error) };
     const outcome: Outcome = SENDABLE.has(t.type) ? classify(response) : { kind: "bad_request", message: `${t.type} is not sent to ONTRAPORT` };
     return { t, request, response, outcome, startedAt };
   }
@@ -351,8 +370,11 @@ export interface AttemptResult {
  * Records the attempts and moves each transmission per the response table, in one transaction.
  * Only rows this worker still holds are moved (a row whose lease ran out belongs to someone else now).
  */
-export async function finishAttempts(db: Db, results: AttemptResult[], now: Date, workerId: string): Promise<void> {
-  if (!results.length) return;
+export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Date, workerId: string): Promise<void> {
+  if (!unordered.length) return;
+  // Merchant order: two workers recording at once take the merchants' config and rate-window locks in
+  // the same order, so they cannot deadlock.
+  const results = [...unordered].sort((a, b) => (a.t.merchant_id < b.t.merchant_id ? -1 : a.t.merchant_id > b.t.merchant_id ? 1 : 0));
   const nowIso = now.toISOString();
   await db.transaction(async (tx) => {
     await tx.insert(transmissionAttempts).values(
@@ -429,6 +451,11 @@ async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: strin
       return;
     }
   }
+}
+
+/** PostgreSQL text cannot hold NUL: an answer's NULs become U+FFFD. */
+export function storableText(s: string): string {
+  return s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
 }
 
 type Unlisten = () => Promise<void>;

@@ -67,6 +67,9 @@ describe.each(testBackends())("Edit > Items (correctOrderItems) on %s", (kind) =
       ["LAMP-2", "Brass Lamp (OP)"],
       ["CLUB", "CLUB"],
     ]);
+    // Two changes for one line: the last one is what the line gets, with the Item ID trimmed.
+    const back = await correctOrderItems(t.db, { merchantId: "M1", orderId: o.id, changes: [{ lineId: lamp!.id, merchantItemId: "LAMP-2" }, { lineId: lamp!.id, merchantItemId: " LAMP " }], by });
+    expect(back.changed).toEqual([{ lineNo: 1, from: "LAMP-2", to: "LAMP" }]);
   });
 
   it("refuses an unknown Item ID, a subscription line, a line of another order and a no-op, writing nothing", async () => {
@@ -95,6 +98,11 @@ describe.each(testBackends())("Edit > Items (correctOrderItems) on %s", (kind) =
     }
     expect(await linesOf(o.id)).toEqual(before);
     expect(await t.db.$count(auditLog, eq(auditLog.target, `Order ${o.id}`))).toBe(0);
+    // A refunded line keeps the item ONTRAPORT heard of the refund under.
+    await t.db.update(orderLines).set({ quantityRefunded: 1, totalRefundedCents: 2500 }).where(eq(orderLines.id, otherLamp!.id));
+    await expect(correctOrderItems(t.db, { merchantId: "M1", orderId: other.id, changes: [{ lineId: otherLamp!.id, merchantItemId: "LAMP-2" }], by })).rejects.toMatchObject({
+      message: expect.stringMatching(/has been refunded/),
+    });
     await expect(correctOrderItems(t.db, { merchantId: "M2", orderId: o.id, changes: [{ lineId: lamp!.id, merchantItemId: "LAMP-2" }], by })).rejects.toMatchObject({ name: "NotFoundError" });
   });
 });

@@ -1,3 +1,4 @@
+import { NO_CONTROL } from "@/lib/validation";
 import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { affiliates, autoOrders, orderLines, orders, orderStageHistory, refundLines, refunds, themes, users } from "@/lib/db/schema";
@@ -24,7 +25,7 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(s: string | undefined | null): Cursor | null {
   if (!s) return null;
   const [at, id] = Buffer.from(s, "base64url").toString("utf8").split("|");
-  if (!id || !at || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at)) return null;
+  if (!id || !at || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at) || !NO_CONTROL.test(id) || id.length > 100) return null;
   return { at, id };
 }
 

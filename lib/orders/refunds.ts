@@ -8,10 +8,10 @@ import { recordEvent } from "./events";
 import { isPaid } from "./paid";
 import type { Actor } from "./stages";
 
-/** The money of an order that refunds read and change (cents). */
 /** The reason staff may give for a refund (Review Order's refund dialog). */
 export const REFUND_REASON = multilineText(500, "the reason");
 
+/** The money of an order that refunds read and change (cents). */
 export interface RefundableOrder {
   currentStage: (typeof orders.$inferSelect)["currentStage"];
   paymentStatus: (typeof orders.$inferSelect)["paymentStatus"];

@@ -10,10 +10,10 @@ import { isPaid, type PaymentStatus, type Stage } from "./paid";
 export const STAGE_ACTIONS = ["approve", "reject", "clear", "receivePayment", "sendQuote", "acceptQuote", "releasePreorder", "ship", "hold", "releaseHold"] as const;
 export type StageAction = (typeof STAGE_ACTIONS)[number];
 
-/** The words on the buttons and in the stage history. */
 /** The note staff may add to a stage move. */
 export const STAGE_NOTE = multilineText(500, "the note");
 
+/** The words on the buttons and in the stage history. */
 export const STAGE_ACTION_LABELS: Record<StageAction, string> = {
   approve: "Approve fraud review",
   reject: "Reject fraud review",
@@ -105,6 +105,7 @@ export async function moveOrder(
   input: { merchantId: string; orderId: string; action: StageAction; by: Actor; note?: string; now?: Date },
 ): Promise<typeof orders.$inferSelect> {
   const now = input.now ?? new Date();
+  const givenNote = input.note === undefined ? undefined : checkedText(STAGE_NOTE, input.note, "note");
   return db.transaction(async (tx) => {
     const [order] = await tx
       .select()
@@ -130,7 +131,7 @@ export async function moveOrder(
       .set({ currentStage: plan.to, paymentStatus: plan.paymentStatus, updatedAt: now, ...(firstPaid ? { paidAt: now } : {}) })
       .where(eq(orders.id, order.id))
       .returning();
-    const note = [STAGE_ACTION_LABELS[input.action], input.note === undefined ? undefined : checkedText(STAGE_NOTE, input.note, "note")].filter(Boolean).join(": ");
+    const note = [STAGE_ACTION_LABELS[input.action], givenNote].filter(Boolean).join(": ");
     await tx.insert(orderStageHistory).values({
       orderId: order.id,
       merchantId: input.merchantId,

@@ -1,3 +1,4 @@
+import { cleanSearch } from "@/lib/validation";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Plus } from "lucide-react";
@@ -13,7 +14,8 @@ import { inputClass } from "@/components/ui/field";
 
 export const metadata: Metadata = { title: "Items" };
 
-const str = (v: string | string[] | undefined) => (typeof v === "string" ? v.slice(0, 100) : undefined);
+// Search text and paging keys from the URL: control characters (NUL) never reach the database.
+const str = (v: string | string[] | undefined) => (typeof v === "string" ? cleanSearch(v, 100) || undefined : undefined);
 
 export default async function ItemsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageSession();

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Search } from "lucide-react";
+import { cleanSearch } from "@/lib/validation";
 import { requirePageSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { ORDER_STAGES } from "@/lib/db/schema";
@@ -44,7 +45,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const user = await requirePageSession();
   const sp = await searchParams;
   const stage = ORDER_STAGES.find((s) => s === sp.stage);
-  const q = (sp.q ?? "").trim().slice(0, 200);
+  const q = cleanSearch(typeof sp.q === "string" ? sp.q : "");
   const sort = sp.sort === "oldest" ? "oldest" : "newest";
   const db = await getDb();
   const [page, counts] = await Promise.all([

@@ -97,8 +97,8 @@ export const updateCustomerAction = formAction({ schema: customerSchema.extend({
 // Edit > Items: one Item ID field (name="line_<lineId>") per line.
 const UUID = z.string().uuid();
 const itemsSchema = z
-  .object({ orderId })
-  .catchall(z.string().max(100))
+  // Only orderId and the line_ fields: React adds its own $ACTION_ fields to a form's data.
+  .preprocess((v) => (v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k === "orderId" || k.startsWith("line_"))) : v), z.object({ orderId }).catchall(z.string().max(100)))
   .transform((v, ctx) => {
     const changes: Array<{ lineId: string; merchantItemId: string }> = [];
     for (const [k, value] of Object.entries(v)) {
@@ -112,7 +112,7 @@ const itemsSchema = z
       }
       changes.push({ lineId, merchantItemId: item.data });
     }
-    if (!changes.length) ctx.addIssue({ code: "custom", path: ["orderId"], message: "Nothing to save: choose a different item for a line." });
+    if (!changes.length) ctx.addIssue({ code: "custom", path: [], message: "Nothing to save: change the Item ID of a line first." });
     return { orderId: v.orderId, changes };
   });
 

@@ -11,6 +11,7 @@ import { getOrderForReview } from "@/lib/orders/queries";
 import { mayRefund, planRefund, refundable } from "@/lib/orders/refunds";
 import { planMove, STAGE_ACTION_LABELS, STAGE_ACTIONS, type StageAction } from "@/lib/orders/stages";
 import { PageHeader } from "@/components/ui/page-header";
+import { decodeSegment } from "@/lib/validation";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
@@ -23,7 +24,7 @@ import { OrderActions, type MoveOption } from "./order-actions";
 type Props = { params: Promise<{ orderId: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Review Order ${decodeURIComponent((await params).orderId)}` };
+  return { title: `Review Order ${decodeSegment((await params).orderId) ?? ""}`.trim() };
 }
 
 const EFFECTS: Record<StageAction, string> = {
@@ -41,7 +42,8 @@ const EFFECTS: Record<StageAction, string> = {
 
 export default async function ReviewOrderPage({ params }: Props) {
   const user = await requirePageSession();
-  const orderId = decodeURIComponent((await params).orderId);
+  const orderId = decodeSegment((await params).orderId);
+  if (orderId === null) notFound();
   const db = await getDb();
   const review = await getOrderForReview(db, { merchantId: user.merchantId, orderId });
   if (!review) notFound();

@@ -1,3 +1,4 @@
+import { cleanSearch } from "@/lib/validation";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
@@ -50,14 +51,17 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
   const readOnly = user.role !== "admin";
   const sp = await searchParams;
   const filter: MappingFilter = sp.filter === "unmapped" || sp.filter === "conflicts" ? sp.filter : "all";
-  const q = sp.items?.slice(0, 200);
+  // Search text and cursors from the URL: control characters (NUL) never reach the database.
+  const q = cleanSearch(typeof sp.items === "string" ? sp.items : "") || undefined;
+  const after = typeof sp.after === "string" ? cleanSearch(sp.after) || undefined : undefined;
+  const before = typeof sp.before === "string" ? cleanSearch(sp.before) || undefined : undefined;
   const db = await getDb();
   const merchantId = user.merchantId;
 
   const [view, themes, mapping, history, pollingKey] = await Promise.all([
     getConfigView(db, { merchantId }),
     listThemeSubdomains(db, { merchantId }),
-    listMappings(db, { merchantId, q, filter, after: sp.after, before: sp.after ? undefined : sp.before }),
+    listMappings(db, { merchantId, q, filter, after, before: after ? undefined : before }),
     listChangeHistory(db, { merchantId, limit: 20 }),
     readOnly ? Promise.resolve(null) : readPollingKey(db, { merchantId }),
   ]);
@@ -180,7 +184,7 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
               </EmptyState>
             ) : (
               <MappingTable
-                key={`${q ?? ""}|${filter}|${sp.after ?? ""}|${sp.before ?? ""}`}
+                key={`${q ?? ""}|${filter}|${after ?? ""}|${before ?? ""}`}
                 readOnly={readOnly}
                 rows={mapping.rows.map((r) => ({ itemId: r.itemId, description: r.description, mapping: r.mapping, sentAs: r.sentAs, conflictsWith: r.conflictsWith, conflictCount: r.conflictCount }))}
               />
