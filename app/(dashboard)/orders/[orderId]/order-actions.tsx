@@ -157,7 +157,7 @@ function CustomerDialog({ orderId, customer, onClose }: { orderId: string; custo
   const v = state.values ?? customer;
   const f = state.fieldErrors ?? {};
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title="Edit customer details" description="The billing details on this order. Shipping details and items stay as they are." wide>
+    <Dialog open onOpenChange={(o) => !o && onClose()} title="Edit customer details" description="The billing details on this order. Shipping details stay as they are; items are corrected under Edit › Items." wide>
       <form action={submit} noValidate className="grid gap-3 sm:grid-cols-2">
         <input type="hidden" name="orderId" value={orderId} />
         <div className="sm:col-span-2">
