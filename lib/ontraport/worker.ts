@@ -291,7 +291,8 @@ export class OutboxWorker {
         byMerchant.set(c.merchant_id, m);
       }
       const ids: string[] = [];
-      for (const [merchantId, m] of byMerchant) {
+      // Merchants in id order, as finishAttempts does: two transactions never take the token rows in opposite orders.
+      for (const [merchantId, m] of [...byMerchant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const granted = await takeTokens(tx, merchantId, m.ids.length, m.limit, now);
         ids.push(...m.ids.slice(0, granted));
       }
