@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { ensureApiIntegration, screenshot, SIM_URL, storageStateFor } from "./support";
 
 // The delivery engine inside the running demo: the embedded worker is up, wired to the simulator,
@@ -10,6 +10,21 @@ interface SimNotification {
   outcome: string;
   transmissionId: string | null;
   data: string;
+}
+
+/** Waits until the simulator has exactly one delivered Sale for `orderId`, and returns what it received. */
+async function waitForDeliveredSale(request: APIRequestContext, orderId: string, timeout: number): Promise<SimNotification[]> {
+  let received: SimNotification[] = [];
+  await expect
+    .poll(
+      async () => {
+        received = (await (await request.get(`${SIM_URL}/__sim/notifications?orderId=${orderId}`)).json()) as SimNotification[];
+        return received.map((n) => `${n.reqType} ${n.outcome}`);
+      },
+      { intervals: [50, 100, 250], timeout },
+    )
+    .toEqual(["sale delivered"]);
+  return received;
 }
 
 test.describe("delivery engine in the demo", () => {
@@ -59,16 +74,7 @@ test.describe("a payment reaches ONTRAPORT", () => {
     await expect(approve).toBeHidden();
     const approvedAt = Date.now();
 
-    let received: SimNotification[] = [];
-    await expect
-      .poll(
-        async () => {
-          received = (await (await request.get(`${SIM_URL}/__sim/notifications?orderId=${id}`)).json()) as SimNotification[];
-          return received.map((n) => `${n.reqType} ${n.outcome}`);
-        },
-        { intervals: [50], timeout: 10_000 },
-      )
-      .toEqual(["sale delivered"]);
+    const received = await waitForDeliveredSale(request, id, 10_000);
     console.log(`Sale for ${id} delivered to the simulator about ${Date.now() - approvedAt} ms after approval`);
     expect(received[0]!.data).toContain(`<order id="${id}"`);
     expect(received[0]!.data).not.toMatch(/<\/?\w*(shipping|handling)/i);
@@ -124,16 +130,7 @@ test.describe("a StoreFront checkout reaches ONTRAPORT", () => {
         await shopperContext.close();
       }
 
-      let received: SimNotification[] = [];
-      await expect
-        .poll(
-          async () => {
-            received = (await (await request.get(`${SIM_URL}/__sim/notifications?orderId=${id}`)).json()) as SimNotification[];
-            return received.map((n) => `${n.reqType} ${n.outcome}`);
-          },
-          { timeout: 30_000 },
-        )
-        .toEqual(["sale delivered"]);
+      const received = await waitForDeliveredSale(request, id, 30_000);
       const xml = received[0]!.data;
       expect(xml).toContain(`<order id="${id}"`);
       expect(xml).toContain('theme="DEFAULT"');

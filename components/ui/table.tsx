@@ -31,3 +31,12 @@ export function Tr({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) 
 export function Td({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
   return <td className={cn("px-3 py-2 align-top text-zinc-800", className)} {...rest} />;
 }
+
+/** The header of a column of row buttons: named for screen readers, blank on screen. */
+export function ActionsTh() {
+  return (
+    <Th>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}

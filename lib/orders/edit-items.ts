@@ -1,8 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditLog, items, orderLines, orders } from "@/lib/db/schema";
-import { NotFoundError, UserError } from "@/lib/errors";
+import { UserError } from "@/lib/errors";
 import { itemId as itemIdSchema } from "@/lib/items/schema";
+import { lockOrder } from "./lock";
 import type { Actor } from "./stages";
 
 export interface ItemCorrection {
@@ -34,12 +35,7 @@ export async function correctOrderItems(db: Db, input: { merchantId: string; ord
   }
   const changes = [...byLine].map(([lineId, merchantItemId]) => ({ lineId, merchantItemId }));
   return db.transaction(async (tx) => {
-    const [order] = await tx
-      .select({ id: orders.id })
-      .from(orders)
-      .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
-      .for("update");
-    if (!order) throw new NotFoundError("No such order.");
+    const order = await lockOrder(tx, input.merchantId, input.orderId);
     const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id));
     const byId = new Map(lines.map((l) => [l.id, l]));
     const wanted = [...new Set(changes.map((c) => c.merchantItemId))];

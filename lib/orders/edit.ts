@@ -1,8 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { auditLog, orders } from "@/lib/db/schema";
-import { NotFoundError } from "@/lib/errors";
+import { lockOrder } from "./lock";
 import type { Actor } from "./stages";
 import { lineText } from "@/lib/validation";
 
@@ -32,12 +32,7 @@ export type CustomerDetails = z.infer<typeof customerSchema>;
 export async function updateOrderCustomer(db: Db, input: { merchantId: string; orderId: string; details: CustomerDetails; by: Actor; now?: Date }): Promise<void> {
   const now = input.now ?? new Date();
   await db.transaction(async (tx) => {
-    const [before] = await tx
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
-      .for("update");
-    if (!before) throw new NotFoundError("No such order.");
+    const before = await lockOrder(tx, input.merchantId, input.orderId);
     await tx
       .update(orders)
       .set({ ...input.details, updatedAt: now })

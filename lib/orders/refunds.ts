@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { merchants, orderLines, orders, refundLines, refunds } from "@/lib/db/schema";
-import { NotFoundError, UserError } from "@/lib/errors";
+import { UserError } from "@/lib/errors";
 import { checkedText, multilineText } from "@/lib/validation";
 import { formatMoney, mulDivRoundHalfUp } from "@/lib/money";
 import { recordEvent } from "./events";
 import { isPaid } from "./paid";
+import { lockOrder } from "./lock";
 import type { Actor } from "./stages";
 
 /** The reason staff may give for a refund (Review Order's refund dialog). */
@@ -183,12 +184,7 @@ export async function refundOrder(
   return db.transaction(async (tx) => {
     // Lock the merchant first: refund codes are numbered per merchant and must not collide.
     await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
-    const [order] = await tx
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
-      .for("update");
-    if (!order) throw new NotFoundError("No such order.");
+    const order = await lockOrder(tx, input.merchantId, input.orderId);
     const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.lineNo));
     const plan = planRefund({ ...order, lines }, input.request);
     if ("refused" in plan) throw new UserError(plan.refused, plan.field, 422);

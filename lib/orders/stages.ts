@@ -1,9 +1,10 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { orders, orderStageHistory } from "@/lib/db/schema";
-import { NotFoundError, UserError } from "@/lib/errors";
+import { UserError } from "@/lib/errors";
 import { checkedText, multilineText } from "@/lib/validation";
 import { recordEvent } from "./events";
+import { lockOrder } from "./lock";
 import { isPaid, type PaymentStatus, type Stage } from "./paid";
 
 /** What staff can do to an order's stage in Review Order. */
@@ -107,12 +108,7 @@ export async function moveOrder(
   const now = input.now ?? new Date();
   const givenNote = input.note === undefined ? undefined : checkedText(STAGE_NOTE, input.note, "note");
   return db.transaction(async (tx) => {
-    const [order] = await tx
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, input.merchantId)))
-      .for("update");
-    if (!order) throw new NotFoundError("No such order.");
+    const order = await lockOrder(tx, input.merchantId, input.orderId);
     let heldFrom: Stage | null = null;
     if (order.currentStage === "Hold") {
       const [last] = await tx

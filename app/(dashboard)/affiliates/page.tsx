@@ -5,7 +5,7 @@ import { listAffiliates } from "@/lib/affiliates/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { AddAffiliateForm, ApprovalButton } from "./affiliates-client";
 
 export const metadata: Metadata = { title: "Affiliates" };
@@ -38,11 +38,7 @@ export default async function AffiliatesPage() {
                 <Th>Status</Th>
                 <Th className="text-right">Orders credited</Th>
                 <Th>Link</Th>
-                {admin && (
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                )}
+                {admin && <ActionsTh />}
               </tr>
             </THead>
             <TBody>

@@ -5,33 +5,24 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
-import type { AutoOrderStatus } from "@/lib/orders/auto-orders";
+import type { AutoOrderRow, AutoOrderStatus } from "@/lib/orders/auto-orders";
 import { FormActions } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { AutoOrderStatusBadge } from "@/components/orders/badges";
 import { cancelAutoOrderAction, reactivateAutoOrderAction, rebillNowAction, updateCardAction } from "./actions";
 
-export interface AutoOrderView {
-  id: string;
-  code: string;
-  status: AutoOrderStatus;
+/** An auto order as the table shows it: the row with its money and dates already formatted. */
+export type AutoOrderView = Pick<AutoOrderRow, "id" | "code" | "status" | "failureReason" | "cardLast4" | "cancelReason" | "originalOrderId" | "customerName" | "email" | "rebillCount"> & {
   item: string;
   itemDescription: string;
   price: string;
   nextAttempt: string;
-  failureReason: string | null;
   attempts: number;
-  cardLast4: string;
-  cancelReason: string | null;
-  originalOrderId: string;
-  customerName: string;
-  email: string;
-  rebillCount: number;
-}
+};
 
 type Open = { kind: "rebill" | "cancel" | "reactivate" | "card"; ao: AutoOrderView } | null;
 
@@ -51,9 +42,7 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
             <Th>Status</Th>
             <Th>Next attempt</Th>
             <Th>Card</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh />
           </tr>
         </THead>
         <TBody>

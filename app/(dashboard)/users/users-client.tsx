@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
-import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { addUser, changeUser, saveStaffPermissions } from "./actions";
 
@@ -89,9 +89,7 @@ export function UsersTable({ rows, currentUserId }: { rows: Row[]; currentUserId
           <Th>Email</Th>
           <Th>Role</Th>
           <Th>Status</Th>
-          <Th>
-            <span className="sr-only">Actions</span>
-          </Th>
+          <ActionsTh />
         </tr>
       </THead>
       <TBody>

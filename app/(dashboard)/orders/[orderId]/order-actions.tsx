@@ -106,11 +106,23 @@ function useDone(onClose: () => void) {
   };
 }
 
-function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOption; onClose: () => void }) {
-  const [note, setNote] = useState("");
+/** A confirmation that calls one action: its error stays in the dialog, success closes it. */
+function useConfirmAction(onClose: () => void) {
   const [error, setError] = useState<string>();
   const [pending, start] = useTransition();
   const done = useDone(onClose);
+  const run = (call: () => Promise<ActionState>) =>
+    start(async () => {
+      const r = await call();
+      if (r.error) setError(r.error);
+      done(r);
+    });
+  return { error, pending, run };
+}
+
+function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOption; onClose: () => void }) {
+  const [note, setNote] = useState("");
+  const { error, pending, run } = useConfirmAction(onClose);
   return (
     <ConfirmDialog
       open
@@ -121,13 +133,7 @@ function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOpt
       confirmLabel={move.label}
       confirmVariant={move.action === "reject" ? "danger" : "primary"}
       pending={pending}
-      onConfirm={() =>
-        start(async () => {
-          const r = await moveOrderStage({ orderId, action: move.action, note });
-          if (r.error) setError(r.error);
-          done(r);
-        })
-      }
+      onConfirm={() => run(() => moveOrderStage({ orderId, action: move.action, note }))}
     >
       <div className="space-y-3">
         <FormMessage error={error} />
@@ -174,9 +180,7 @@ function CustomerDialog({ orderId, customer, onClose }: { orderId: string; custo
 
 function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summary: string; onClose: () => void }) {
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string>();
-  const [pending, start] = useTransition();
-  const done = useDone(onClose);
+  const { error, pending, run } = useConfirmAction(onClose);
   return (
     <ConfirmDialog
       open
@@ -186,13 +190,7 @@ function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summ
       cancelLabel="Cancel"
       confirmLabel={`Refund ${summary.split(" ")[0]}`}
       pending={pending}
-      onConfirm={() =>
-        start(async () => {
-          const r = await refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] });
-          if (r.error) setError(r.error);
-          done(r);
-        })
-      }
+      onConfirm={() => run(() => refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] }))}
     >
       <div className="space-y-3">
         <FormMessage error={error} />

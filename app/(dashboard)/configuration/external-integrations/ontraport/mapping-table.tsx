@@ -8,16 +8,11 @@ import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { FormMessage, inputClass } from "@/components/ui/field";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
+import type { MappingRow } from "@/lib/ontraport/mapping";
 import { saveMappingsAction } from "./actions";
 
-export interface MappingTableRow {
-  itemId: string;
-  description: string;
-  mapping: string | null;
-  sentAs: string;
-  conflictsWith: string[];
-  conflictCount: number;
-}
+/** A Product Mapping row as lib/ontraport/mapping lists it. */
+export type MappingTableRow = MappingRow;
 
 function sentAs(itemId: string, value: string): string {
   const v = value.trim();
