@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { rowsOf, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 
 // The per-account rate limit, held in the database so every worker process shares it.
 // ONTRAPORT counts a rolling minute, so a fixed per-minute counter could let through twice the limit
@@ -36,35 +36,35 @@ export function available(shape: BucketShape, tokens: number, refilledAt: Date, 
 }
 
 /**
- * Takes up to `want` tokens for a merchant, inside the caller's transaction (the bucket row stays
- * locked until it commits). Returns how many were granted: 0 while ONTRAPORT's 429 block lasts.
- * One statement in the common case: claims are on the hot path.
+ * The claim's token-taking step, as one INSERT ... ON CONFLICT DO UPDATE that a claim statement
+ * uses as a CTE. `wanted` names a relation of (merchant_id, n): how many rows each merchant wants.
+ * Returns (merchant_id, granted) per merchant: at most n, 0 while ONTRAPORT's 429 block lasts.
+ * A merchant's first claim creates its bucket full. The bucket row is locked until the claim commits,
+ * and rows are taken in merchant id order (as finishAttempts does), so two claims cannot deadlock.
  */
-export async function takeTokens(tx: Db, merchantId: string, want: number, limitPerMinute: number, now: Date): Promise<number> {
-  const shape = bucketFor(limitPerMinute);
+export function takeTokensSql(wanted: SQL, now: Date): SQL {
   const nowIso = now.toISOString();
-  const take = async () =>
-    rowsOf<{ granted: number }>(
-      await tx.execute(sql`
-        with cur as (select tokens, refilled_at, blocked_until from ontraport_rate_windows where merchant_id = ${merchantId} for update),
-        g as (
-          select refilled_at,
-            least(${shape.burst}::float8, tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - refilled_at))::float8) * ${shape.perSecond}::float8) as avail,
-            coalesce(blocked_until > ${nowIso}::timestamptz, false) as blocked
-          from cur),
-        n as (select refilled_at, avail, case when blocked then 0 else greatest(0, least(${want}::int, floor(avail)::int)) end as granted from g)
-        update ontraport_rate_windows w
-          -- Never move refilled_at backwards (another process's clock may be a little ahead).
-          set tokens = n.avail - n.granted, refilled_at = greatest(n.refilled_at, ${nowIso}::timestamptz)
-        from n where w.merchant_id = ${merchantId}
-        returning n.granted`),
-    );
-  let rows = await take();
-  if (!rows.length) {
-    await tx.execute(sql`insert into ontraport_rate_windows (merchant_id, tokens, refilled_at) values (${merchantId}, ${shape.burst}, ${nowIso}::timestamptz) on conflict (merchant_id) do nothing`);
-    rows = await take();
-  }
-  return Number(rows[0]?.granted ?? 0);
+  const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
+  // granted never exceeds the burst, so a new row's `granted` (least(n, burst)) is also the want the
+  // conflict branch needs: excluded.granted.
+  return sql`
+    insert into ontraport_rate_windows as w (merchant_id, tokens, refilled_at, granted)
+    select wn.merchant_id, ${burst} - least(wn.n, ${burst}), ${nowIso}::timestamptz, least(wn.n, ${burst})
+    from ${wanted} wn join ontraport_configs c on c.merchant_id = wn.merchant_id
+    order by wn.merchant_id
+    on conflict (merchant_id) do update set (granted, tokens, refilled_at) = (
+      select x.g, x.avail - x.g,
+        -- Never move refilled_at backwards (another process's clock may be a little ahead).
+        greatest(w.refilled_at, ${nowIso}::timestamptz)
+      from (
+        select a.avail, case when coalesce(w.blocked_until > ${nowIso}::timestamptz, false) then 0
+          else greatest(0, least(excluded.granted, floor(a.avail)::int)) end as g
+        from (
+          select least(${burst}::float8, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))::float8) * ${perSecond}) as avail
+          from ontraport_configs c where c.merchant_id = excluded.merchant_id
+        ) a
+      ) x)
+    returning w.merchant_id, w.granted`;
 }
 
 /** ONTRAPORT said 429: nothing goes out for this merchant before `until`. */

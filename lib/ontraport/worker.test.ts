@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import type { DeliveryRequest, DeliveryResponse } from "./deliver";
+import { redactedRequest, type DeliveryRequest, type DeliveryResponse } from "./deliver";
 import { dispatchAll } from "./dispatch";
 import { enqueueManualResend, requeueFailed } from "./outbox";
 import { apiMerchant, configOf, placeOrder, resolveTestKey } from "./testing";
@@ -60,7 +60,10 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     expect(fake.requests[0]).toMatchObject({ apiKey: "key-one", reqType: "sale", transmissionId: row.id });
     const [attempt] = await attemptsOf(row.id);
     expect(attempt).toMatchObject({ attemptNo: 1, statusCode: 200 });
+    // The stored request is the one sent, whole (XML included), with the key redacted.
+    expect(attempt!.requestPayload).toBe(redactedRequest(fake.requests[0]!));
     expect(attempt!.requestPayload).toContain("key=[redacted]");
+    expect(attempt!.requestPayload.endsWith(row.payload)).toBe(true);
     expect(attempt!.requestPayload).not.toContain("key-one");
     expect(row.payload).not.toContain("key-one");
     expect((await configOf(t.db, "M1")).keyStatus).toBe("valid");

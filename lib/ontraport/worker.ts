@@ -2,13 +2,13 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { transmissionAttempts, type TransmissionType } from "@/lib/db/schema";
+import type { TransmissionType } from "@/lib/db/schema";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "./crypto";
 import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, RETRY_SCHEDULE_MS, type DeliveryRequest, type DeliveryResponse, type Outcome, type ReqType } from "./deliver";
 import { dispatchAll } from "./dispatch";
 import { outboxSignal } from "./outbox";
-import { blockUntil, bucketSql, takeTokens } from "./rate-limit";
+import { blockUntil, bucketSql, takeTokensSql } from "./rate-limit";
 
 // The delivery worker: claims due transmissions (FOR UPDATE SKIP LOCKED, in batches, with a lease),
 // sends them, and records each attempt, as soon as its answer arrives, in the same transaction that
@@ -243,72 +243,64 @@ export class OutboxWorker {
     return this.dispatching;
   }
 
+  /**
+   * Claims a batch in one statement (no BEGIN/COMMIT round trips, so a merchant's bucket row is held
+   * only while the statement runs): picks due rows with SKIP LOCKED, takes rate-limit tokens for them,
+   * and moves the rows that got a token to 'sending' under this worker's lease.
+   */
   private async claim(now: Date): Promise<Claimed[]> {
     const nowIso = now.toISOString();
     const leaseIso = new Date(now.getTime() + this.o.leaseMs).toISOString();
     const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
-    return this.o.db.transaction(async (tx) => {
-      const candidates = rowsOf<{ id: string; merchant_id: string; rate_limit_per_minute: number }>(
-        await tx.execute(sql`
-          with eligible as (
-            select c.merchant_id, c.rate_limit_per_minute from ontraport_configs c
-            left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
-            where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
-              and (w.merchant_id is null or (
-                (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
-                and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
-          ),
-          -- Per merchant, the oldest due rows straight off the partial index (no lock yet), ranked so a
-          -- batch takes turns between merchants instead of draining the biggest backlog first.
-          cand as (
-            select d.id, d.next_attempt_at, d.seq, e.rate_limit_per_minute,
-              row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
-            from eligible e
-            cross join lateral (
-              select t.id, t.next_attempt_at, t.seq from transmissions t
-              where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
-                -- A refund or status change waits for the same order's earlier transmissions.
-                and (t.type = 'sale' or t.order_id is null or not exists (
-                  select 1 from transmissions p
-                  where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
-                    and p.status in ('pending', 'sending', 'paused')))
-              order by t.next_attempt_at, t.seq
-              limit ${this.o.batchSize * 4}
-            ) d
-          )
-          select t.id, t.merchant_id, cand.rate_limit_per_minute from transmissions t
+    return rowsOf<Claimed>(
+      await this.o.db.execute(sql`
+        with eligible as (
+          select c.merchant_id from ontraport_configs c
+          left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
+          where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
+            and (w.merchant_id is null or (
+              (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
+              and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
+        ),
+        -- Per merchant, the oldest due rows straight off the partial index (no lock yet), ranked so a
+        -- batch takes turns between merchants instead of draining the biggest backlog first.
+        cand as (
+          select d.id, d.next_attempt_at, d.seq,
+            row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
+          from eligible e
+          cross join lateral (
+            select t.id, t.next_attempt_at, t.seq from transmissions t
+            where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
+              -- A refund or status change waits for the same order's earlier transmissions.
+              and (t.type = 'sale' or t.order_id is null or not exists (
+                select 1 from transmissions p
+                where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
+                  and p.status in ('pending', 'sending', 'paused')))
+            order by t.next_attempt_at, t.seq
+            limit ${this.o.batchSize * 4}
+          ) d
+        ),
+        picked as (
+          select t.id, t.merchant_id, cand.rn, cand.next_attempt_at, cand.seq from transmissions t
           join cand on cand.id = t.id
           where t.status = 'pending'
           order by cand.rn, cand.next_attempt_at, cand.seq
           limit ${this.o.batchSize}
-          for update of t skip locked`),
-      );
-      if (!candidates.length) return [];
-      const byMerchant = new Map<string, { limit: number; ids: string[] }>();
-      for (const c of candidates) {
-        const m = byMerchant.get(c.merchant_id) ?? { limit: Number(c.rate_limit_per_minute), ids: [] };
-        m.ids.push(c.id);
-        byMerchant.set(c.merchant_id, m);
-      }
-      const ids: string[] = [];
-      // Merchants in id order, as finishAttempts does: two transactions never take the token rows in opposite orders.
-      for (const [merchantId, m] of [...byMerchant].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const granted = await takeTokens(tx, merchantId, m.ids.length, m.limit, now);
-        ids.push(...m.ids.slice(0, granted));
-      }
-      if (!ids.length) return [];
-      const idList = sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      );
-      return rowsOf<Claimed>(
-        await tx.execute(sql`
-          update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
-          from ontraport_configs c
-          where t.id in (${idList}) and c.merchant_id = t.merchant_id
-          returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`),
-      );
-    });
+          for update of t skip locked
+        ),
+        wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
+        tokens as (${takeTokensSql(sql`wanted`, now)}),
+        granted as (
+          select r.id from (
+            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn, p.next_attempt_at, p.seq) as k from picked p
+          ) r join tokens k on k.merchant_id = r.merchant_id
+          where r.k <= k.granted
+        )
+        update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
+        from granted g, ontraport_configs c
+        where t.id = g.id and c.merchant_id = t.merchant_id
+        returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`),
+    );
   }
 
   private key(ciphertext: string): string {
@@ -377,37 +369,54 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
   // the same order, so they cannot deadlock.
   const results = [...unordered].sort((a, b) => (a.t.merchant_id < b.t.merchant_id ? -1 : a.t.merchant_id > b.t.merchant_id ? 1 : 0));
   const nowIso = now.toISOString();
+  // Every attempt row, and the delivered rows' new status, in one statement: the values travel as one
+  // JSON parameter, so the text is the same whatever the group's size (one prepared statement).
+  const rows = JSON.stringify(
+    results.map(({ t, request, response, outcome, startedAt }) => ({
+      id: t.id,
+      merchant_id: t.merchant_id,
+      attempt_no: t.attempts + 1,
+      started_at: startedAt.toISOString(),
+      duration_ms: Math.round(response.durationMs),
+      status_code: response.statusCode,
+      // The stored request is the redacted form followed by the XML, which the row already holds:
+      // only the part before the XML travels (and the XML itself if it is not the row's payload).
+      request_head: redactedRequest({ ...request, xml: "" }),
+      xml: request.xml === t.payload ? null : request.xml,
+      body: response.body || null,
+      error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
+      delivered: outcome.kind === "delivered",
+    })),
+  );
+  const recordAll = sql`
+    with v as (
+      select * from json_to_recordset(${rows}::json) as v(id uuid, merchant_id text, attempt_no int, started_at timestamptz, duration_ms int,
+        status_code int, request_head text, xml text, body text, error text, delivered boolean)
+    ),
+    attempts as (
+      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error)
+      select v.id, v.merchant_id, v.attempt_no, v.started_at, v.duration_ms, v.status_code, v.request_head || coalesce(v.xml, t.payload), v.body, v.error
+      from v join transmissions t on t.id = v.id
+    )
+    update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
+      last_status_code = v.status_code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
+    from v
+    where v.delivered and t.id = v.id and t.status = 'sending' and t.locked_by = ${workerId}`;
+  // A key proved good, or any answer other than delivered, also moves the merchant's config or rate
+  // window: then everything goes in one transaction.
+  const keys = new Map<string, AttemptResult>();
+  for (const r of results) if (r.outcome.kind === "delivered" && r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
+  const others = results.filter((r) => r.outcome.kind !== "delivered");
+  if (!keys.size && !others.length) {
+    await db.execute(recordAll);
+    return;
+  }
   await db.transaction(async (tx) => {
-    await tx.insert(transmissionAttempts).values(
-      results.map(({ t, request, response, outcome, startedAt }) => ({
-        transmissionId: t.id,
-        merchantId: t.merchant_id,
-        attemptNo: t.attempts + 1,
-        startedAt,
-        durationMs: response.durationMs,
-        statusCode: response.statusCode,
-        requestPayload: redactedRequest(request),
-        responseBody: response.body || null,
-        error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
-      })),
-    );
-    const delivered = results.filter((r) => r.outcome.kind === "delivered");
-    if (delivered.length) {
-      const values = sql.join(
-        delivered.map((r) => sql`(${r.t.id}::uuid, ${r.response.statusCode}::int, ${r.response.body || null}::text)`),
-        sql`, `,
-      );
-      await tx.execute(sql`update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
-          last_status_code = v.code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
-        from (values ${values}) as v(id, code, body)
-        where t.id = v.id and t.status = 'sending' and t.locked_by = ${workerId}`);
-      const keys = new Map<string, AttemptResult>();
-      for (const r of delivered) if (r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
-      for (const r of keys.values())
-        await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
-          where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
-    }
-    for (const r of results) if (r.outcome.kind !== "delivered") await applyOutcome(tx, r, now, workerId);
+    await tx.execute(recordAll);
+    for (const r of keys.values())
+      await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
+        where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
+    for (const r of others) await applyOutcome(tx, r, now, workerId);
   });
 }
 

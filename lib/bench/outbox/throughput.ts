@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
+import { openDatabase } from "@/lib/db/client";
 import { deliver } from "@/lib/ontraport/deliver";
 import { OutboxWorker } from "@/lib/ontraport/worker";
 import { resolveTestKey } from "@/lib/ontraport/testing";
@@ -18,12 +19,14 @@ export const throughputBenchmark: Benchmark = {
     const f = await openFixture(ctx.postgresUrl, { rateLimitPerMinute: 100_000_000 });
     const receiver = await startReceiver();
     const endpoint = receiver.endpoint;
+    // The worker gets its own pool, sized as `npm run worker` sizes it (loops + 2); pg-boss's is 10.
+    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: LOOPS + 2 });
     try {
       // cartlink: claim a batch with SKIP LOCKED, POST, record the attempts and new statuses in one transaction.
       const cartlinkRun = async (batchSize: number) => {
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklog(f.t.db, "BENCH", n);
-        const worker = new OutboxWorker({ db: f.t.db, endpoint, resolveKey: resolveTestKey, loops: LOOPS, batchSize, pollMs: 50 });
+        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, loops: LOOPS, batchSize, pollMs: 50 });
         const started = performance.now();
         await worker.start();
         while (worker.finished < n) await sleep(5);
@@ -86,6 +89,7 @@ export const throughputBenchmark: Benchmark = {
         ],
       };
     } finally {
+      await workerDb.close();
       receiver.close();
       await f.close();
     }

@@ -139,6 +139,8 @@ export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
   refilledAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** ONTRAPORT said 429: nothing is sent for this merchant before this time. */
   blockedUntil: timestamp({ withTimezone: true }),
+  /** Tokens the latest claim took: the claim statement reads it back (RETURNING gives new values only). */
+  granted: integer().notNull().default(0),
 });
 
 export const workerHeartbeats = pgTable("worker_heartbeats", {

@@ -1,0 +1,1 @@
+ALTER TABLE "ontraport_rate_windows" ADD COLUMN "granted" integer DEFAULT 0 NOT NULL;
