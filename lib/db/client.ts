@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -134,4 +134,18 @@ export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   const r = result as { rows?: T[] };
   return r.rows ?? [];
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Rows of a statement that runs many times a second (the outbox's claim and recording): on PostgreSQL
+ * a named prepared statement, so each connection parses and plans it once rather than on every call
+ * (drizzle's `execute` sends unnamed statements). PGlite runs it as `execute` does.
+ */
+export async function executeHot<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = (db as unknown as { $client?: { unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<unknown> } }).$client;
+  if (typeof client?.unsafe !== "function") return rowsOf<T>(await db.execute(query));
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return rowsOf<T>(await client.unsafe(text, params, { prepare: true }));
 }

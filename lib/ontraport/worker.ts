@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "@/lib/db/client";
+import { executeHot, rowsOf, type Db } from "@/lib/db/client";
 import type { TransmissionType } from "@/lib/db/schema";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "./crypto";
@@ -252,8 +252,9 @@ export class OutboxWorker {
     const nowIso = now.toISOString();
     const leaseIso = new Date(now.getTime() + this.o.leaseMs).toISOString();
     const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
-    return rowsOf<Claimed>(
-      await this.o.db.execute(sql`
+    return executeHot<Claimed>(
+      this.o.db,
+      sql`
         with eligible as (
           select c.merchant_id from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
@@ -299,7 +300,7 @@ export class OutboxWorker {
         update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
-        returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`),
+        returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`,
     );
   }
 
@@ -401,14 +402,16 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
     update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
       last_status_code = v.status_code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
     from v
-    where v.delivered and t.id = v.id and t.status = 'sending' and t.locked_by = ${workerId}`;
+    -- Rows this worker still holds. "is true" keeps the planner on the primary key, row by row: given
+    -- a plain status test it scans every 'sending' row and compares each with every answer.
+    where v.delivered and t.id = v.id and (t.status = 'sending') is true and t.locked_by = ${workerId}`;
   // A key proved good, or any answer other than delivered, also moves the merchant's config or rate
   // window: then everything goes in one transaction.
   const keys = new Map<string, AttemptResult>();
   for (const r of results) if (r.outcome.kind === "delivered" && r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
   const others = results.filter((r) => r.outcome.kind !== "delivered");
   if (!keys.size && !others.length) {
-    await db.execute(recordAll);
+    await executeHot(db, recordAll);
     return;
   }
   await db.transaction(async (tx) => {
