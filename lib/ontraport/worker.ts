@@ -53,6 +53,16 @@ interface Claimed {
   key_status: "untested" | "valid" | "stale";
 }
 
+/** Recording statements a worker runs side by side: half its loops (at least one). */
+export function maxFlushes(loops: number): number {
+  return Math.max(1, Math.ceil(loops / 2));
+}
+
+/** Connections a standalone worker needs: one per claim loop, one per recording statement, and two for dispatch and heartbeats. */
+export function workerPoolSize(loops: number): number {
+  return loops + maxFlushes(loops) + 2;
+}
+
 const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_status", "affiliate"]);
 
 export class OutboxWorker {
@@ -73,7 +83,8 @@ export class OutboxWorker {
   /** Deliveries finished by this worker (any outcome), for benchmarks. */
   finished = 0;
   private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
-  private recording = false;
+  /** Recording statements running now. */
+  private flushing = 0;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -172,10 +183,11 @@ export class OutboxWorker {
   }
 
   /**
-   * Group commit: an answer joins the queue and the next recording transaction takes everything
-   * queued by then. One answer alone is committed at once; under load, answers that arrive while a
-   * commit runs share the next one, so a commit per delivery never costs more than the POST.
-   * Resolves when this answer's attempt and status are committed.
+   * Group commit: an answer joins the queue and is committed at once when fewer than
+   * `maxFlushes(loops)` recording statements are running; otherwise it shares the next one with
+   * every answer queued by then. So an answer seldom waits behind another's commit, and a SIGKILL
+   * re-sends as little as possible: only what was still waiting for ONTRAPORT's answer or for its own
+   * commit. Resolves when this answer's attempt and status are committed.
    */
   private record(r: AttemptResult): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -185,38 +197,39 @@ export class OutboxWorker {
   }
 
   private flushRecords(): void {
-    if (this.recording) return;
-    this.recording = true;
-    void (async () => {
-      try {
-        while (this.recordQueue.length) {
-          const group = this.recordQueue.splice(0, 200);
-          try {
-            await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id);
-            this.finished += group.length;
-            for (const g of group) g.resolve();
-          } catch (e) {
-            if (group.length === 1) {
-              // Not recorded: the row stays 'sending' until its lease runs out, then goes out again.
-              group[0]!.reject(e);
-              continue;
-            }
-            // One answer that cannot be recorded must not take the others with it: record them one by one.
-            for (const g of group) {
-              try {
-                await finishAttempts(this.o.db, [g.r], this.o.clock(), this.id);
-                this.finished += 1;
-                g.resolve();
-              } catch (err) {
-                g.reject(err);
-              }
-            }
-          }
-        }
-      } finally {
-        this.recording = false;
+    while (this.flushing < maxFlushes(this.o.loops) && this.recordQueue.length) {
+      const group = this.recordQueue.splice(0, 200);
+      this.flushing += 1;
+      void this.flushGroup(group).finally(() => {
+        this.flushing -= 1;
+        this.flushRecords();
+      });
+    }
+  }
+
+  private async flushGroup(group: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
+    try {
+      await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id);
+      this.finished += group.length;
+      for (const g of group) g.resolve();
+      return;
+    } catch (e) {
+      if (group.length === 1) {
+        // Not recorded: the row stays 'sending' until its lease runs out, then goes out again.
+        group[0]!.reject(e);
+        return;
       }
-    })();
+    }
+    // One answer that cannot be recorded must not take the others with it: record them one by one.
+    for (const g of group) {
+      try {
+        await finishAttempts(this.o.db, [g.r], this.o.clock(), this.id);
+        this.finished += 1;
+        g.resolve();
+      } catch (err) {
+        g.reject(err);
+      }
+    }
   }
 
   /** Runs cycles until nothing is due (tests and benchmarks; the clock decides what is due). */

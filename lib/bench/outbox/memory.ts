@@ -17,7 +17,7 @@ export const memoryBenchmark: Benchmark = {
   name: "memory",
   description: "Resident memory of a standalone worker process across 10,000 transmissions",
   async run(ctx) {
-    const n = ctx.quick ? 2000 : 10_000;
+    const n = ctx.quick ? 2000 : Number(process.env.BENCH_MEMORY_N ?? 10_000);
     const f = await openFixture(ctx.postgresUrl, { rateLimitPerMinute: 100_000_000 });
     try {
       await insertBacklog(f.t.db, "BENCH", n);

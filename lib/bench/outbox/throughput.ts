@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, type Db } from "@/lib/db/client";
 import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/deliver";
-import { OutboxWorker } from "@/lib/ontraport/worker";
+import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/worker";
 import { resolveTestKey } from "@/lib/ontraport/testing";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, insertBacklog, openFixture, saleXml, sleep } from "./fixture";
@@ -48,8 +48,8 @@ export const throughputBenchmark: Benchmark = {
     const f = await openFixture(ctx.postgresUrl, { rateLimitPerMinute: 100_000_000 });
     const receiver = await startReceiver();
     const endpoint = receiver.endpoint;
-    // The worker gets its own pool, sized as `npm run worker` sizes it (loops + 2); pg-boss's is 10.
-    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: LOOPS + 2 });
+    // The worker gets its own pool, sized as `npm run worker` sizes it, and pg-boss one as large.
+    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPoolSize(LOOPS) });
     try {
       // cartlink: claim a batch with SKIP LOCKED, POST, record the attempts and new statuses in one transaction.
       const cartlinkRun = async (batchSize: number) => {
@@ -73,7 +73,7 @@ export const throughputBenchmark: Benchmark = {
       // - with the log: what a cartlink built on pg-boss would do: the same transmissions table, and per
       //   batch one statement recording each attempt and the transmission's new status, as cartlink's
       //   worker records them, then complete.
-      const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false });
+      const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false, max: workerPoolSize(LOOPS) });
       boss.on("error", () => {});
       await boss.start();
       let queues = 0;
