@@ -9,6 +9,8 @@ const schema = z.object({
   /** postgres://… — when set, PostgreSQL through postgres.js; otherwise embedded PGlite in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().min(1).default("./.data"),
+  /** "false" behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21). */
+  DATABASE_PREPARE: z.enum(["true", "false"]).default("true"),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
   /** 32 bytes, base64 or hex: encrypts stored ONTRAPORT API keys (AES-256-GCM). */
   CARTLINK_ENCRYPTION_KEY: z

@@ -11,7 +11,7 @@ import { startRebillScheduler } from "@/lib/orders/rebill-scheduler";
 async function main() {
   const e = parseWorkerEnv();
   if (!e.DATABASE_URL) console.error("DATABASE_URL is not set: using the embedded database in DATA_DIR (only if the web server is not running on it).");
-  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(e.CARTLINK_WORKER_LOOPS) });
+  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(e.CARTLINK_WORKER_LOOPS), prepare: e.DATABASE_PREPARE === "true" });
   const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m) });
   await worker.start();
   const stopRebills = startRebillScheduler(database.db, (m) => console.error(m));

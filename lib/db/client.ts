@@ -22,6 +22,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** postgres.js pool size. */
   max?: number;
+  /** Named prepared statements for the hot outbox statements (default true; see executeHot). */
+  prepare?: boolean;
 }
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
@@ -32,7 +34,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   if (opts.databaseUrl) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {} });
+    const client = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {}, prepare: opts.prepare ?? true });
     const db = drizzle(client, { schema, casing: "snake_case" });
     if (migrate) {
       const { migrate: run } = await import("drizzle-orm/postgres-js/migrator");
@@ -115,7 +117,7 @@ export function getDatabase(): Promise<Database> {
     const p = (async () => {
       const { env } = await import("@/lib/env");
       const e = env();
-      return openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR });
+      return openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, prepare: e.DATABASE_PREPARE === "true" });
     })();
     globalThis.__cartlinkDb = p;
     p.catch(() => {
@@ -144,8 +146,9 @@ const dialect = new PgDialect();
  * (drizzle's `execute` sends unnamed statements). PGlite runs it as `execute` does.
  */
 export async function executeHot<T>(db: Db, query: SQL): Promise<T[]> {
-  const client = (db as unknown as { $client?: { unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<unknown> } }).$client;
-  if (typeof client?.unsafe !== "function") return rowsOf<T>(await db.execute(query));
+  const client = (db as unknown as { $client?: { unsafe?: (text: string, params: unknown[], opts: { prepare: boolean }) => Promise<unknown>; options?: { prepare?: boolean } } }).$client;
+  // PGlite, or PostgreSQL opened with prepare: false (DATABASE_PREPARE=false, for a transaction pooler).
+  if (typeof client?.unsafe !== "function" || client.options?.prepare === false) return rowsOf<T>(await db.execute(query));
   const { sql: text, params } = dialect.sqlToQuery(query);
   return rowsOf<T>(await client.unsafe(text, params, { prepare: true }));
 }

@@ -10,6 +10,7 @@ import { OutboxWorker, type WorkerOptions } from "./worker";
 const workerEnv = z.object({
   DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
   DATA_DIR: z.string().min(1).default("./.data"),
+  DATABASE_PREPARE: z.enum(["true", "false"]).default("true"),
   CARTLINK_ENCRYPTION_KEY: z.string().refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
   CARTLINK_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(4),
