@@ -14,6 +14,9 @@ describe("classify", () => {
     expect(classify(answer("<result><status>Success</status>")).kind).toBe("transient");
     expect(classify(answer("<result><status>Success</status><status>Success</status></result>")).kind).toBe("transient");
     expect(classify(answer("Success")).kind).toBe("transient");
+    // Nothing may come before the declaration (a stray newline is a classic PHP artifact).
+    expect(classify(answer('\n<?xml version="1.0"?><result><status>Success</status></result>')).kind).toBe("transient");
+    for (const odd of ["\u00A0", "\uFEFF"]) expect(classify(answer(`${odd}<result><status>Success</status></result>`))).toEqual(classifyParsed(answer(`${odd}<result><status>Success</status></result>`)));
     expect(classify(answer("<error>bad key</error>", 403))).toEqual({ kind: "stale_key", message: "bad key" });
     expect(classify({ ...answer("", 429), rateLimitReset: 7 })).toEqual({ kind: "rate_limited", resetSeconds: 7 });
     expect(classify(answer("<result><status>Success</status></result>", 500)).kind).toBe("transient");
@@ -49,6 +52,11 @@ describe("classify", () => {
       "<status x='y'>",
       "\n",
       "  ",
+      "\t",
+      "\r\n",
+      "\u00A0",
+      "\uFEFF",
+      "\u2028",
       "<",
       ">",
       "/",
@@ -59,6 +67,9 @@ describe("classify", () => {
       fc
         .tuple(fc.array(piece, { maxLength: 3 }), fc.array(piece, { maxLength: 3 }), fc.array(piece, { maxLength: 3 }))
         .map(([a, b, c]) => `${a.join("")}<result>${b.join("")}<status>Success</status>${c.join("")}</result>`),
+      fc
+        .tuple(fc.array(piece, { maxLength: 2 }), fc.array(piece, { maxLength: 2 }))
+        .map(([a, b]) => `${a.join("")}<?xml version="1.0" encoding="UTF-8"?>${b.join("")}<result><status>Success</status><id>1</id></result>`),
       fc.string({ maxLength: 60 }),
     );
     fc.assert(

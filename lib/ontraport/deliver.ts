@@ -54,9 +54,10 @@ export function redactedRequest(r: Pick<DeliveryRequest, "endpoint" | "reqType" 
 // node:http with keep-alive agents rather than fetch: fetch wraps every request and answer in web
 // streams (and clones the request when redirects are not followed), which cost more CPU than the
 // rest of a delivery. node:http never follows redirects.
+// An idle socket is closed after 4 s (as undici does), before a server is likely to close it under us.
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 256 }),
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 }),
 };
 
 export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
@@ -150,10 +151,11 @@ function errorText(body: string): string | null {
 /**
  * ONTRAPORT's usual answer, `<result><status>Success</status><id>123</id></result>`, recognised without
  * an XML parser (the parser costs more than the rest of recording a delivery). Only a plain shape
- * matches: an optional UTF-8 declaration, one `status` first, then simple elements with text that
- * holds no markup or entities; anything else goes through the parser, which answers the same.
+ * matches: an optional UTF-8 declaration with nothing before it, XML whitespace only (not NBSP or a
+ * BOM), one `status` first, then simple elements with text that holds no markup or entities;
+ * anything else goes through the parser, which answers the same.
  */
-const PLAIN_SUCCESS = /^\s*(?:<\?xml version="1\.0"(?: encoding="UTF-8")?\?>\s*)?<result>\s*<status>\s*Success\s*<\/status>(?:\s*<((?!status>)[A-Za-z_][A-Za-z0-9_]*)>[^<>&]*<\/\1>)*\s*<\/result>\s*$/;
+const PLAIN_SUCCESS = /^(?:<\?xml version="1\.0"(?: encoding="UTF-8")?\?>)?[ \t\r\n]*<result>[ \t\r\n]*<status>[ \t\r\n]*Success[ \t\r\n]*<\/status>(?:[ \t\r\n]*<((?!status>)[A-Za-z_][A-Za-z0-9_]*)>[^<>&]*<\/\1>)*[ \t\r\n]*<\/result>[ \t\r\n]*$/;
 
 /** Answers per the response table. A 2xx we cannot read is transient: retried with the same X-Transmission-Id. */
 export function classify(r: DeliveryResponse): Outcome {

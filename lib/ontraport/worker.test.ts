@@ -94,6 +94,24 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     expect(await stateOf(orderId)).toMatchObject({ status: "failed", lastError: "Invalid contact", attempts: 1 });
   });
 
+  it("records answers cut in the middle of an emoji (half a surrogate pair becomes U+FFFD)", async () => {
+    // A 500 page whose 300-character excerpt (the error message) ends inside an emoji, then a Success
+    // whose id holds half an emoji.
+    fake.script.push({ statusCode: 500, body: `${"x".repeat(299)}\u{1F600} more` }, { statusCode: 200, body: "<result><status>Success</status><id>7\uD83D</id></result>" });
+    const orderId = await placeOrder(t.db, "M1");
+    await worker.drain();
+    const failed = await stateOf(orderId);
+    expect(failed).toMatchObject({ status: "pending", attempts: 1, retryStep: 1 });
+    expect(failed.lastError).toMatch(/x\uFFFD$/);
+    at(5_000);
+    await worker.drain();
+    const row = await stateOf(orderId);
+    expect(row).toMatchObject({ status: "delivered", attempts: 2, lastResponseBody: "<result><status>Success</status><id>7\uFFFD</id></result>" });
+    const attempts = await attemptsOf(row.id);
+    expect(attempts.map((a) => a.statusCode)).toEqual([500, 200]);
+    expect(attempts[0]!.error).toMatch(/x\uFFFD$/);
+  });
+
   it("fails any other 4xx at once", async () => {
     fake.script.push({ statusCode: 400, body: "<error>Bad request</error>" });
     const orderId = await placeOrder(t.db, "M1");

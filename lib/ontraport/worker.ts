@@ -379,8 +379,6 @@ export interface AttemptResult {
  */
 export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Date, workerId: string): Promise<void> {
   if (!unordered.length) return;
-  // Merchant order: two workers recording at once take the merchants' config and rate-window locks in
-  // the same order, so they cannot deadlock.
   const results = [...unordered].sort((a, b) => (a.t.merchant_id < b.t.merchant_id ? -1 : a.t.merchant_id > b.t.merchant_id ? 1 : 0));
   const nowIso = now.toISOString();
   // Every attempt row, and the delivered rows' new status, in one statement: the values travel as one
@@ -395,10 +393,10 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       status_code: response.statusCode,
       // The stored request is the redacted form followed by the XML, which the row already holds:
       // only the part before the XML travels (and the XML itself if it is not the row's payload).
-      request_head: redactedRequest({ ...request, xml: "" }),
-      xml: request.xml === t.payload ? null : request.xml,
-      body: response.body || null,
-      error: outcome.kind === "delivered" ? null : outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message,
+      request_head: storableText(redactedRequest({ ...request, xml: "" })),
+      xml: request.xml === t.payload ? null : storableText(request.xml),
+      body: response.body ? storableText(response.body) : null,
+      error: outcome.kind === "delivered" ? null : storableText(outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message),
       delivered: outcome.kind === "delivered",
     })),
   );
@@ -427,12 +425,17 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
     await executeHot(db, recordAll);
     return;
   }
+  // Merchant by merchant, and within a merchant its config row before its rate-window row, so two
+  // recording transactions always take these locks in the same order.
+  const rank = (r: AttemptResult) => (r.outcome.kind === "delivered" || r.outcome.kind === "stale_key" ? 0 : r.outcome.kind === "rate_limited" ? 1 : 2);
+  const steps = [...keys.values(), ...others].sort((a, b) => (a.t.merchant_id < b.t.merchant_id ? -1 : a.t.merchant_id > b.t.merchant_id ? 1 : rank(a) - rank(b)));
   await db.transaction(async (tx) => {
     await tx.execute(recordAll);
-    for (const r of keys.values())
-      await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
-        where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
-    for (const r of others) await applyOutcome(tx, r, now, workerId);
+    for (const r of steps)
+      if (r.outcome.kind === "delivered")
+        await tx.execute(sql`update ontraport_configs set key_status = 'valid', key_status_at = ${nowIso}::timestamptz, key_status_code = ${r.response.statusCode}
+          where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
+      else await applyOutcome(tx, r, now, workerId);
   });
 }
 
@@ -479,9 +482,16 @@ async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: strin
   }
 }
 
-/** PostgreSQL text cannot hold NUL: an answer's NULs become U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text PostgreSQL can store, however it travels: NUL, and half of a surrogate pair (an answer cut in
+ * the middle of an emoji), become U+FFFD. JSON would carry a lone surrogate as `\ud83d`, which
+ * PostgreSQL refuses, and the answer could never be recorded.
+ */
 export function storableText(s: string): string {
-  return s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
+  const noNul = s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
+  return noNul.replace(LONE_SURROGATE, "\uFFFD");
 }
 
 type Unlisten = () => Promise<void>;
