@@ -13,8 +13,10 @@ const workerEnv = z.object({
   DATABASE_PREPARE: z.enum(["true", "false"]).default("true"),
   CARTLINK_ENCRYPTION_KEY: z.string().refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
-  CARTLINK_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(4),
-  CARTLINK_WORKER_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  // One request in flight by default: it keeps pace with an ONTRAPORT account (180 a minute) and a
+  // crash re-sends at most one request. Raise both for many merchants or higher limits.
+  CARTLINK_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(1),
+  CARTLINK_WORKER_BATCH: z.coerce.number().int().min(1).max(100).default(1),
   CARTLINK_WORKER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   CARTLINK_WORKER_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
 });

@@ -21,9 +21,12 @@ export interface WorkerOptions {
   endpoint: string;
   workerId?: string;
   kind?: "embedded" | "standalone";
-  /** Rows claimed per round trip. */
+  /**
+   * Rows claimed per round trip (default 1). Every row of a batch is sent at once, so loops × batch is
+   * how many requests can be in flight, and how many a SIGKILL can make ONTRAPORT receive twice.
+   */
   batchSize?: number;
-  /** Claim loops running side by side in this process. */
+  /** Claim loops running side by side in this process (default 1: one request in flight, at most one duplicate per crash). */
   loops?: number;
   /** How long a claim holds a row; a crashed worker's rows are claimed again after it. Must exceed the timeout. */
   leaseMs?: number;
@@ -92,8 +95,8 @@ export class OutboxWorker {
       db: opts.db,
       endpoint: opts.endpoint,
       kind: opts.kind ?? "standalone",
-      batchSize: opts.batchSize ?? 10,
-      loops: opts.loops ?? 4,
+      batchSize: opts.batchSize ?? 1,
+      loops: opts.loops ?? 1,
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       pollMs: opts.pollMs ?? 1000,
