@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import { and, eq, sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type Db } from "@/lib/db/client";
 import { merchants, transmissions } from "@/lib/db/schema";
-import { listTransmissions, logPageQuery, LOG_PAGE_SIZE, type LogPageInput } from "@/lib/ontraport/log-queries";
+import { listTransmissions, logPageQuery, LOG_PAGE_SIZE, type LogPageInput } from "@/lib/ontraport/log/queries";
 
 export interface LogBenchRow {
   query: string;

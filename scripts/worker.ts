@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT: stops claiming, finishes the sends in flight, then exits.
  */
 import { openDatabase } from "@/lib/db/client";
-import { workerPoolSize } from "@/lib/ontraport/worker";
+import { workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { parseWorkerEnv, workerFromEnv } from "@/lib/ontraport/runtime";
 import { startRebillScheduler } from "@/lib/orders/rebill-scheduler";
 

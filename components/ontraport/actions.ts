@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions";
-import { countFailed } from "@/lib/ontraport/log-queries";
+import { countFailed } from "@/lib/ontraport/log/queries";
 import { enqueueManualResend, requeueFailed } from "./outbox";
 
 const MAX_RANGE_MS = 366 * 86_400_000;

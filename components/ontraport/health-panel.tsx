@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import type { HealthBucket, HealthRange, LogHealth } from "@/lib/ontraport/log-queries";
+import type { HealthBucket, HealthRange, LogHealth } from "@/lib/ontraport/log/queries";
 import { cn } from "@/components/ui/cn";
 import { LocalTime, relativeTime } from "./local-time";
 import { fetchJson } from "./fetch-json";

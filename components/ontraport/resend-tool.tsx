@@ -1,6 +1,6 @@
 import { requirePageSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { getResendFacts } from "@/lib/ontraport/log-queries";
+import { getResendFacts } from "@/lib/ontraport/log/queries";
 import { isPaid } from "@/lib/orders/paid";
 import { ResendOntraportMenuItem } from "./resend-menu-item";
 

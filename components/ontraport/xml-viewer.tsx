@@ -1,4 +1,4 @@
-import { prettyXml, redactSecrets, type XmlTokenKind } from "@/lib/ontraport/xml-view";
+import { prettyXml, redactSecrets, type XmlTokenKind } from "@/lib/ontraport/xml/view";
 
 const colours: Record<XmlTokenKind, string> = {
   punct: "text-zinc-400",

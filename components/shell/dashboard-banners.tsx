@@ -2,7 +2,7 @@ import Link from "next/link";
 import { KeyRound } from "lucide-react";
 import type { SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { getKeyState } from "@/lib/ontraport/log-queries";
+import { getKeyState } from "@/lib/ontraport/log/queries";
 
 /**
  * Banners shown on every dashboard page. Each banner is its own server component, added here.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseMoney } from "@/lib/money";
-import { normalizeProductName } from "@/lib/ontraport/product-name";
+import { normalizeProductName } from "@/lib/ontraport/config/product-name";
 import { FREQUENCIES } from "@/lib/db/schema";
 import { ITEM_ID, ITEM_ID_HELP } from "./queries";
 import { MULTILINE_CONTROL_HELP as CONTROL_HELP, NO_CONTROL_MULTILINE as NO_CONTROL } from "@/lib/validation";

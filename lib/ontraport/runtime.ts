@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { decodeKey } from "@/lib/env";
-import { decryptSecret } from "./crypto";
-import { OutboxWorker, type WorkerOptions } from "./worker";
+import { decryptSecret } from "./config/crypto";
+import { OutboxWorker, type WorkerOptions } from "./engine/worker";
 
 // Starting the delivery worker: inside the web server (instrumentation.ts) or as `npm run worker`.
 

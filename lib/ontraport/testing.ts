@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { merchants, ontraportConfigs } from "@/lib/db/schema";
 import { insertOrder } from "@/lib/orders/create";
 import type { Stage, PaymentStatus } from "@/lib/orders/paid";
-import { decryptSecret, encryptSecret } from "./crypto";
+import { decryptSecret, encryptSecret } from "./config/crypto";
 
 // Test and benchmark fixtures for the delivery engine (no production code imports this).
 

@@ -4,7 +4,7 @@ import { openDatabase, type Db } from "@/lib/db/client";
 import { ontraportConfigs } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { decodeKey } from "@/lib/env";
-import { encryptSecret, fingerprint, sha256Hex } from "@/lib/ontraport/crypto";
+import { encryptSecret, fingerprint, sha256Hex } from "@/lib/ontraport/config/crypto";
 
 /** The key the demo's ONTRAPORT simulator accepts (scripts/demo.ts starts it with this key). */
 export const DEMO_ONTRAPORT_KEY = "demo-ontraport-key";

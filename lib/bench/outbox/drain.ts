@@ -1,4 +1,4 @@
-import { OutboxWorker } from "@/lib/ontraport/worker";
+import { OutboxWorker } from "@/lib/ontraport/engine/worker";
 import { resolveTestKey } from "@/lib/ontraport/testing";
 import type { Benchmark } from "../types";
 import { countStatus, insertBacklog, openFixture, sleep } from "./fixture";

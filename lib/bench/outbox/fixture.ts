@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
 import { SimClient } from "@/lib/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
-import { buildSaleXml, type SaleSnapshot } from "@/lib/ontraport/payload";
+import { buildSaleXml, type SaleSnapshot } from "@/lib/ontraport/xml/payload";
 import { apiMerchant } from "@/lib/ontraport/testing";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
 

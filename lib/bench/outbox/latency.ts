@@ -1,4 +1,4 @@
-import { OutboxWorker } from "@/lib/ontraport/worker";
+import { OutboxWorker } from "@/lib/ontraport/engine/worker";
 import { placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
 import type { Benchmark } from "../types";
 import { openFixture, percentile, sleep } from "./fixture";

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, type Db } from "@/lib/db/client";
-import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/deliver";
-import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/worker";
+import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/xml/deliver";
+import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { resolveTestKey } from "@/lib/ontraport/testing";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, insertBacklog, openFixture, saleXml, sleep } from "./fixture";

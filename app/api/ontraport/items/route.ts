@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { answerItemPoll } from "@/lib/ontraport/items-feed";
+import { answerItemPoll } from "@/lib/ontraport/inbound/items-feed";
 
 /** ONTRAPORT's item poll (see docs/ontraport-protocol.md): authenticated by the merchant's polling key, not a session. */
 export async function GET(request: Request): Promise<Response> {

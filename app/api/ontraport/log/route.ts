@@ -2,8 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { requireSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { getLogHealth, listTransmissions } from "@/lib/ontraport/log-queries";
-import { logQuerySchema, rangeOf } from "@/lib/ontraport/log-params";
+import { getLogHealth, listTransmissions } from "@/lib/ontraport/log/queries";
+import { logQuerySchema, rangeOf } from "@/lib/ontraport/log/params";
 import { errorResponse, invalidQuery, NO_STORE } from "../respond";
 
 const healthSchema = z.object({ view: z.literal("health"), range: z.enum(["24h", "7d"]).default("24h") });

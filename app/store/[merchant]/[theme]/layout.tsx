@@ -5,7 +5,7 @@ import { ShoppingCart } from "lucide-react";
 import { getDb } from "@/lib/db/client";
 import { findStoreFront } from "@/lib/store/catalog";
 import { cartCookieName, parseCart } from "@/lib/store/cart";
-import { storeFrontCsp } from "@/lib/ontraport/pixel";
+import { storeFrontCsp } from "@/lib/ontraport/inbound/pixel";
 import { env } from "@/lib/env";
 
 export default async function StoreLayout({ children, params }: { children: React.ReactNode; params: Promise<{ merchant: string; theme: string }> }) {

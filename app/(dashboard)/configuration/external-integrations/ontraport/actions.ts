@@ -3,10 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
-import { clearApiKey, saveConfiguration, setMethod } from "@/lib/ontraport/config";
-import { MAX_CHANGES_PER_SAVE, saveMappings, validateMappingChanges } from "@/lib/ontraport/mapping";
-import { regeneratePollingKey } from "@/lib/ontraport/polling-key";
-import { testConnection } from "@/lib/ontraport/test-connection";
+import { clearApiKey, saveConfiguration, setMethod } from "@/lib/ontraport/config/config";
+import { MAX_CHANGES_PER_SAVE, saveMappings, validateMappingChanges } from "@/lib/ontraport/config/mapping";
+import { regeneratePollingKey } from "@/lib/ontraport/config/polling-key";
+import { testConnection } from "@/lib/ontraport/config/test-connection";
 
 const PATH = "/configuration/external-integrations/ontraport";
 

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { FormMessage, inputClass } from "@/components/ui/field";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import type { MappingRow } from "@/lib/ontraport/mapping";
+import type { MappingRow } from "@/lib/ontraport/config/mapping";
 import { saveMappingsAction } from "./actions";
 
 /** A Product Mapping row as lib/ontraport/mapping lists it. */

@@ -8,7 +8,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage, TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
-import { normalizeSubdomain, pixelUrlExample } from "@/lib/ontraport/subdomain";
+import { normalizeSubdomain, pixelUrlExample } from "@/lib/ontraport/config/subdomain";
 import { clearKeyAction, saveConfigAction, testConnectionAction, turnOffAction } from "./actions";
 
 /** Everything the form may know: a mask and dates, never the key. */

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { requireSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { getKeyState, getTransmission } from "@/lib/ontraport/log-queries";
-import { supportDetails } from "@/lib/ontraport/support-details";
-import { prettyXmlText } from "@/lib/ontraport/xml-view";
+import { getKeyState, getTransmission } from "@/lib/ontraport/log/queries";
+import { supportDetails } from "@/lib/ontraport/log/support-details";
+import { prettyXmlText } from "@/lib/ontraport/xml/view";
 import { errorResponse, invalidQuery, NO_STORE } from "../../respond";
 
 const paramsSchema = z.object({ id: z.string().uuid() });

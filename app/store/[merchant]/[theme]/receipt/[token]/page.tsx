@@ -9,7 +9,7 @@ import { SHOPPER_STAGE } from "@/lib/store/words";
 import { Totals } from "../../cart-view";
 import { createElement } from "react";
 import { env } from "@/lib/env";
-import { firePixelOnce } from "@/lib/ontraport/pixel";
+import { firePixelOnce } from "@/lib/ontraport/inbound/pixel";
 
 export const metadata: Metadata = { title: "Receipt", referrer: "no-referrer", robots: { index: false } };
 

@@ -5,7 +5,7 @@ import { SimClient } from "@/lib/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { insertBacklog } from "@/lib/bench/outbox/fixture";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "./testing";
+import { apiMerchant, configOf, placeOrder, resolveTestKey } from "../testing";
 import { OutboxWorker } from "./worker";
 
 // The worker against the real simulator over HTTP: every row of the response table ends in the state

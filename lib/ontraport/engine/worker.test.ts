@@ -3,10 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { redactedRequest, type DeliveryRequest, type DeliveryResponse } from "./deliver";
+import { redactedRequest, type DeliveryRequest, type DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
 import { enqueueManualResend, requeueFailed } from "./outbox";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "./testing";
+import { apiMerchant, configOf, placeOrder, resolveTestKey } from "../testing";
 import { OutboxWorker } from "./worker";
 
 // The response table, ordering, idempotency and fairness, with a scripted ONTRAPORT and a movable clock.

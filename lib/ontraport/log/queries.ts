@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/client";
 import { ontraportConfigs, orders, transmissionAttempts, transmissions, users, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
-import { LOG_STATUS_GROUPS, type LogStatus } from "./log-words";
+import { LOG_STATUS_GROUPS, type LogStatus } from "./words";
 
 export const LOG_PAGE_SIZE = 25;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { prettyXml, prettyXmlText, redactSecrets } from "./xml-view";
+import { prettyXml, prettyXmlText, redactSecrets } from "./view";
 
 const SALE = `<?xml version="1.0" encoding="UTF-8"?><notification type="sale" version="1" id="x"><merchant id="DEMO"/><order id="DEMO-0000042"><contact><Group_Tag name="Contact Information"><field name="First Name">&lt;script&gt;alert(1)&lt;/script&gt;</field><field name="Address 2"></field></Group_Tag></contact><total>43.09</total></order></notification>`;
 
@@ -51,7 +51,7 @@ describe("redactSecrets", () => {
 describe("log words", () => {
   it("names every transmission type of the schema", async () => {
     const { TRANSMISSION_TYPES } = await import("@/lib/db/schema/ontraport");
-    const { LOG_TYPES } = await import("./log-words");
+    const { LOG_TYPES } = await import("../log/words");
     expect([...LOG_TYPES].sort()).toEqual([...TRANSMISSION_TYPES].sort());
   });
 });

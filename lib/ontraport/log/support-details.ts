@@ -1,5 +1,5 @@
-import { prettyXmlText, redactSecrets } from "./xml-view";
-import { TYPE_LABELS, LOG_STATUS_LABELS, logStatusOf } from "./log-words";
+import { prettyXmlText, redactSecrets } from "../xml/view";
+import { TYPE_LABELS, LOG_STATUS_LABELS, logStatusOf } from "./words";
 import type { TransmissionStatus, TransmissionType } from "@/lib/db/schema/ontraport";
 
 export interface SupportDetailsInput {

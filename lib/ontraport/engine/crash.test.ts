@@ -6,7 +6,7 @@ import { rowsOf } from "@/lib/db/client";
 import { SimClient } from "@/lib/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "./testing";
+import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "../testing";
 
 // `node --import tsx` keeps the worker in the spawned process itself, so SIGKILL hits the worker.
 // Worker processes killed with SIGKILL at random moments, and three workers side by side: PostgreSQL

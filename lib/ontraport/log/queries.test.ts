@@ -4,7 +4,7 @@ import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing
 import { seedDemo } from "@/lib/db/seed/demo";
 import { ontraportConfigs, transmissionAttempts, transmissions, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
-import { countFailed, decodeCursor, getKeyState, getLogHealth, getTransmission, listOrderTransmissions, listTransmissions } from "./log-queries";
+import { countFailed, decodeCursor, getKeyState, getLogHealth, getTransmission, listOrderTransmissions, listTransmissions } from "./queries";
 
 const NOW = new Date("2026-11-25T12:30:00.000Z");
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { affiliates, autoOrders, items, orderLines, orders, refundLines, refunds, ontraportConfigs } from "@/lib/db/schema";
 import type { ApiConfigFacts } from "./eligibility";
-import { productNameFor, type AffiliateSnapshot, type AutoOrderStatusSnapshot, type ContactSnapshot, type NotificationHeader, type RefundSnapshot, type SaleSnapshot } from "./payload";
+import { productNameFor, type AffiliateSnapshot, type AutoOrderStatusSnapshot, type ContactSnapshot, type NotificationHeader, type RefundSnapshot, type SaleSnapshot } from "../xml/payload";
 
 // Reads the current order, refund, auto order or affiliate into the pure snapshots payload.ts builds from.
 

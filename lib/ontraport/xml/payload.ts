@@ -239,7 +239,7 @@ export function buildAffiliateXml(s: AffiliateSnapshot): string {
 }
 
 /** The product name ONTRAPORT sees: the item's `oapProductid` mapping when set, else the item ID. */
-export { productNameFor } from "./product-name";
+export { productNameFor } from "../config/product-name";
 
 // Descriptions for the Transmission Log, in words.
 

@@ -3,7 +3,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
 import { domainEvents, transmissions, type DomainEventType } from "@/lib/db/schema";
 import { changeVerdict, refundVerdict, saleVerdict, type ApiConfigFacts, type Verdict } from "./eligibility";
-import { buildAffiliateXml, buildAutoOrderStatusXml, buildRefundXml, buildSaleXml, describeAffiliate, describeAutoOrderStatus, describeRefund, describeSale } from "./payload";
+import { buildAffiliateXml, buildAutoOrderStatusXml, buildRefundXml, buildSaleXml, describeAffiliate, describeAutoOrderStatus, describeRefund, describeSale } from "../xml/payload";
 import { insertTransmission } from "./outbox";
 import { loadAffiliate, loadAutoOrderStatus, loadConfigFacts, loadOrder, loadRefund, loadSale } from "./snapshots";
 

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { items, merchants, ontraportConfigs, transmissions } from "@/lib/db/schema";
 import { formatDecimal } from "@/lib/money";
-import { safeEqual, sha256Hex } from "./crypto";
-import { cleanXmlValue, productNameFor } from "./payload";
+import { safeEqual, sha256Hex } from "../config/crypto";
+import { cleanXmlValue, productNameFor } from "../xml/payload";
 import { plainId } from "@/lib/validation";
 
 // ONTRAPORT's item poll: GET /api/ontraport/items?key=…[&item_id=][&page=&per_page≤500], answered in XML.

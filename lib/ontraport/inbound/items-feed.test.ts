@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissions } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/db/seed/demo";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { sha256Hex } from "./crypto";
+import { sha256Hex } from "../config/crypto";
 import { answerItemPoll } from "./items-feed";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", isArray: (n) => n === "item", parseAttributeValue: false });

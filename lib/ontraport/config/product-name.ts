@@ -1,5 +1,5 @@
 // The ONTRAPORT Product Name rules, pure so the item editor, the mapping page, payloads, the pixel and
-// the standalone worker share one definition (see lib/ontraport/mapping.ts for the reasons).
+// the standalone worker share one definition (see lib/ontraport/config/mapping.ts for the reasons).
 
 export const MAX_PRODUCT_NAME = 255;
 

@@ -6,7 +6,7 @@ import { transmissions, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { manualResendProblem } from "./eligibility";
-import { buildSaleXml, describeSale } from "./payload";
+import { buildSaleXml, describeSale } from "../xml/payload";
 import { loadConfigFacts, loadOrder, loadSale } from "./snapshots";
 
 // The outbox: transmissions are rows (the log is the queue). Anything that queues work ends with a

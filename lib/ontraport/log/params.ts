@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { LOG_STATUSES, LOG_TYPES } from "./log-words";
+import { LOG_STATUSES, LOG_TYPES } from "./words";
 import { NO_CONTROL } from "@/lib/validation";
 
-export { LOG_PARAM_NAMES } from "./log-words";
+export { LOG_PARAM_NAMES } from "./words";
 
 const inRange = (ms: number) => !Number.isNaN(ms) && new Date(ms).getUTCFullYear() >= 1900 && new Date(ms).getUTCFullYear() <= 9999;
 
