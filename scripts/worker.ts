@@ -11,11 +11,11 @@ import { startRebillScheduler } from "@/lib/orders/rebill-scheduler";
 async function main() {
   const e = parseWorkerEnv();
   if (!e.DATABASE_URL) console.error("DATABASE_URL is not set: using the embedded database in DATA_DIR (only if the web server is not running on it).");
-  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(e.CARTLINK_WORKER_LOOPS), prepare: e.DATABASE_PREPARE === "true" });
+  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(), prepare: e.DATABASE_PREPARE === "true" });
   const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m) });
   await worker.start();
   const stopRebills = startRebillScheduler(database.db, (m) => console.error(m));
-  console.log(`cartlink worker ${worker.id} started (${e.CARTLINK_WORKER_LOOPS} loops, batches of ${e.CARTLINK_WORKER_BATCH}).`);
+  console.log(`cartlink worker ${worker.id} started (up to ${e.CARTLINK_WORKER_CONCURRENCY} requests in flight, ${e.CARTLINK_WORKER_PER_STORE} per store).`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;

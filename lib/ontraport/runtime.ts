@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { decodeKey } from "@/lib/env";
 import { decryptSecret } from "./config/crypto";
-import { OutboxWorker, type WorkerOptions } from "./engine/worker";
+import { DEFAULT_CONCURRENCY, OutboxWorker, type WorkerOptions } from "./engine/worker";
 
 // Starting the delivery worker: inside the web server (instrumentation.ts) or as `npm run worker`.
 
@@ -13,10 +13,10 @@ const workerEnv = z.object({
   DATABASE_PREPARE: z.enum(["true", "false"]).default("true"),
   CARTLINK_ENCRYPTION_KEY: z.string().refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
-  // One request in flight by default: it keeps pace with an ONTRAPORT account (180 a minute) and a
-  // crash re-sends at most one request. Raise both for many merchants or higher limits.
-  CARTLINK_WORKER_LOOPS: z.coerce.number().int().min(1).max(64).default(1),
-  CARTLINK_WORKER_BATCH: z.coerce.number().int().min(1).max(100).default(1),
+  // A pool of requests in flight, at most one per store: 600 keep 500 stores at ONTRAPORT's 180 a
+  // minute with 300 ms answers, and a crash re-sends at most one request per store.
+  CARTLINK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY),
+  CARTLINK_WORKER_PER_STORE: z.coerce.number().int().min(1).max(100).default(1),
   CARTLINK_WORKER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   CARTLINK_WORKER_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
 });
@@ -34,8 +34,8 @@ export function workerFromEnv(db: Db, e: WorkerEnv, extra: Partial<WorkerOptions
   return new OutboxWorker({
     db,
     endpoint: e.ONTRAPORT_ENDPOINT,
-    loops: e.CARTLINK_WORKER_LOOPS,
-    batchSize: e.CARTLINK_WORKER_BATCH,
+    concurrency: e.CARTLINK_WORKER_CONCURRENCY,
+    perStore: e.CARTLINK_WORKER_PER_STORE,
     timeoutMs: e.CARTLINK_WORKER_TIMEOUT_MS,
     leaseMs: Math.max(e.CARTLINK_WORKER_LEASE_MS, e.CARTLINK_WORKER_TIMEOUT_MS + 5_000),
     resolveKey: (c) => decryptSecret(c, key),

@@ -49,13 +49,14 @@ export const throughputBenchmark: Benchmark = {
     const receiver = await startReceiver();
     const endpoint = receiver.endpoint;
     // The worker gets its own pool, sized as `npm run worker` sizes it, and pg-boss one as large.
-    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPoolSize(LOOPS) });
+    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPoolSize() });
     try {
       // cartlink: claim a batch with SKIP LOCKED, POST, record the attempts and new statuses in one transaction.
       const cartlinkRun = async (loops: number, batchSize: number) => {
+        // One store here: `perStore` is how many of its requests may be in flight.
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklog(f.t.db, "BENCH", n);
-        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, loops, batchSize, pollMs: 50 });
+        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, concurrency: loops * batchSize, perStore: loops * batchSize, pollMs: 50 });
         const started = performance.now();
         await worker.start();
         while (worker.finished < n) await sleep(5);
@@ -75,7 +76,7 @@ export const throughputBenchmark: Benchmark = {
       // - with the log: what a cartlink built on pg-boss would do: the same transmissions table, and per
       //   batch one statement recording each attempt and the transmission's new status, as cartlink's
       //   worker records them, then complete.
-      const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false, max: workerPoolSize(LOOPS) });
+      const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false, max: workerPoolSize() });
       boss.on("error", () => {});
       await boss.start();
       let queues = 0;

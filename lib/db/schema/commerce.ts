@@ -312,6 +312,9 @@ export const domainEvents = pgTable(
     payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     dispatchedAt: timestamp({ withTimezone: true }),
+    /** Dispatch threw for this event: it is set aside (never blocks the others), shown in the log and counted by /api/health. */
+    failedAt: timestamp({ withTimezone: true }),
+    dispatchError: text(),
   },
   (t) => [index("domain_events_undispatched_idx").on(t.id).where(sql`${t.dispatchedAt} is null`), index("domain_events_subject_idx").on(t.merchantId, t.subjectId)],
 );

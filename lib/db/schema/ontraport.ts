@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { merchants, users } from "./core";
 
 export const integrationMethod = pgEnum("ontraport_method", ["off", "api", "pixel"]);
@@ -40,7 +40,8 @@ export const TRANSMISSION_TYPES = ["sale", "refund", "auto_order_status", "affil
 export type TransmissionType = (typeof TRANSMISSION_TYPES)[number];
 export const transmissionType = pgEnum("transmission_type", TRANSMISSION_TYPES);
 export const transmissionDirection = pgEnum("transmission_direction", ["outbound", "inbound"]);
-export const TRANSMISSION_STATUSES = ["pending", "sending", "delivered", "failed", "paused", "skipped"] as const;
+/** `held`: a Refund or Auto Order Status waiting for its order's Sale to be delivered (never claimed until then). */
+export const TRANSMISSION_STATUSES = ["pending", "sending", "delivered", "failed", "paused", "skipped", "held"] as const;
 export type TransmissionStatus = (typeof TRANSMISSION_STATUSES)[number];
 export const transmissionStatus = pgEnum("transmission_status", TRANSMISSION_STATUSES);
 export const transmissionTrigger = pgEnum("transmission_trigger", ["automatic", "manual"]);
@@ -82,7 +83,18 @@ export const transmissions = pgTable(
     triggeredBy: uuid().references(() => users.id),
     resendOf: uuid(),
     lastStatusCode: integer(),
+    /** Why it is failed, skipped, paused or held, in words the merchant reads in the log. */
     lastError: text(),
+    /** Why it ended (or waits), as a code: see lib/ontraport/engine/outcome.ts `EndReason`. */
+    endReason: text(),
+    /** The last attempt's outcome is unknown (timeout after the request was written, connection lost, worker died): reconcile before sending again. */
+    outcomeUnknown: boolean().notNull().default(false),
+    /** Leases taken over after a worker stopped mid-send; the third ends it as failed. */
+    takeovers: integer().notNull().default(0),
+    /** 429 answers so far. */
+    rateLimited: integer().notNull().default(0),
+    /** Start of an unbroken run of 429s; 24 hours of it ends the transmission as failed. */
+    throttledSince: timestamp({ withTimezone: true }),
     lastResponseBody: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -93,6 +105,8 @@ export const transmissions = pgTable(
     // Partial indexes keep claims fast however many delivered rows pile up (see toolchain.md).
     index("transmissions_due_idx").on(t.merchantId, t.nextAttemptAt, t.seq).where(sql`${t.status} = 'pending'`),
     index("transmissions_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'sending'`),
+    // At most one request in flight per store: the claim looks for a store's 'sending' row here.
+    index("transmissions_sending_idx").on(t.merchantId).where(sql`${t.status} = 'sending'`),
     index("transmissions_open_order_idx").on(t.merchantId, t.orderId, t.seq).where(sql`${t.status} in ('pending', 'sending', 'paused')`),
     index("transmissions_log_idx").on(t.merchantId, t.createdAt.desc(), t.id.desc()),
     index("transmissions_order_idx").on(t.merchantId, t.orderId),
@@ -122,6 +136,8 @@ export const transmissionAttempts = pgTable(
     /** First 8 KiB of ONTRAPORT's answer. */
     responseBody: text(),
     error: text(),
+    /** delivered, rejected, bad_request, stale_key, rate_limited, transient, unknown (see lib/ontraport/engine/outcome.ts). */
+    outcome: text(),
   },
   (t) => [index("attempts_transmission_idx").on(t.transmissionId, t.attemptNo)],
 );

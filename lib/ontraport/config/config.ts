@@ -1,9 +1,10 @@
 import "server-only";
 import { and, desc, eq, like, sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
+import { rowsOf, type Db } from "@/lib/db/client";
 import { auditLog, ontraportConfigs, themes, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
+import { resumeAfterNewKey } from "../engine/stale-key";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { encryptSecret, fingerprint, maskedHint } from "./crypto";
 import { normalizeSubdomain, pixelUrlExample } from "./subdomain";
@@ -147,10 +148,7 @@ export async function saveApiKey(db: Db, { merchantId, userId, key }: { merchant
         updatedAt: now,
       })
       .where(eq(ontraportConfigs.merchantId, merchantId));
-    const resumed = await tx.execute(
-      sql`update transmissions set status = 'pending', next_attempt_at = now(), updated_at = now() where merchant_id = ${merchantId} and status = 'paused' returning id`,
-    );
-    const count = Array.isArray(resumed) ? resumed.length : ((resumed as { rows?: unknown[] }).rows?.length ?? 0);
+    const count = await resumeAfterNewKey(tx, merchantId, now);
     await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_set", target: "ONTRAPORT API key", detail: { fingerprint: fp, resumedTransmissions: count } });
     await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${merchantId})`);
     return { resumed: count };
@@ -303,7 +301,20 @@ async function changeMethod(tx: Db, { merchantId, userId, from, to }: { merchant
     .update(ontraportConfigs)
     .set({ method: to, enabledAt: to === "off" ? null : now, updatedAt: now })
     .where(eq(ontraportConfigs.merchantId, merchantId));
-  await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.method_changed", target: "Integration method", detail: { from, to } });
+  // Turned off (or switched to the Pixel): what was queued is skipped at once, with the reason; turning
+  // the API back on sends none of it (Resend does). Rows in flight finish and are recorded as answered.
+  const skipped = from === "api" && to !== "api" ? await skipQueued(tx, merchantId, now) : 0;
+  await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.method_changed", target: "Integration method", detail: { from, to, ...(skipped ? { skippedTransmissions: skipped } : {}) } });
+}
+
+export const INTEGRATION_OFF_REASON = "Integration turned off before it was sent: turning it on again does not send it; resend it by hand";
+
+async function skipQueued(tx: Db, merchantId: string, now: Date): Promise<number> {
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(sql`update transmissions set status = 'skipped', end_reason = 'integration_off', last_error = ${INTEGRATION_OFF_REASON}, updated_at = ${now.toISOString()}::timestamptz
+      where merchant_id = ${merchantId} and direction = 'outbound' and status in ('pending', 'held', 'paused') returning id`),
+  );
+  return rows.length;
 }
 
 /** Sets the integration method alone (turning the integration off goes through here). */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { domainEvents, transmissions, type DomainEventType } from "@/lib/db/schema";
-import { changeVerdict, refundVerdict, saleVerdict, type ApiConfigFacts, type Verdict } from "./eligibility";
+import { domainEvents, transmissions, type DomainEventType, type TransmissionType } from "@/lib/db/schema";
+import { changeVerdict, refundVerdict, SHIPPING_ONLY_REASON, saleVerdict, type ApiConfigFacts, type Verdict } from "./eligibility";
 import { buildAffiliateXml, buildAutoOrderStatusXml, buildRefundXml, buildSaleXml, describeAffiliate, describeAutoOrderStatus, describeRefund, describeSale } from "../xml/payload";
 import { insertTransmission } from "./outbox";
 import { loadAffiliate, loadAutoOrderStatus, loadConfigFacts, loadOrder, loadRefund, loadSale } from "./snapshots";
@@ -37,28 +37,33 @@ export async function dispatchBatch(db: Db, opts: { batchSize?: number; now?: Da
     if (!lock?.ok) return { events: 0, created: 0, busy: true };
     const events = rowsOf<EventRow>(
       await tx.execute(sql`select id, merchant_id, type, subject_id, payload, created_at from domain_events
-        where dispatched_at is null order by id limit ${batchSize} for update skip locked`),
+        where dispatched_at is null and failed_at is null order by id limit ${batchSize} for update skip locked`),
     );
     if (!events.length) return { events: 0, created: 0, busy: false };
+    const now = opts.now ?? new Date();
     const configs = new Map<string, ApiConfigFacts | null>();
     let created = 0;
+    const done: number[] = [];
     for (const e of events) {
-      let config = configs.get(e.merchant_id);
-      if (config === undefined) {
-        config = await loadConfigFacts(tx, e.merchant_id);
-        configs.set(e.merchant_id, config);
+      // Each event in a savepoint of its own: one that cannot become a transmission is set aside with
+      // its error instead of rolling back the batch (and every later batch) for every store.
+      try {
+        const made = await tx.transaction(async (sp) => {
+          let config = configs.get(e.merchant_id);
+          if (config === undefined) {
+            config = await loadConfigFacts(sp, e.merchant_id);
+            configs.set(e.merchant_id, config);
+          }
+          return handleEvent(sp, e, config, now);
+        });
+        if (made) created += 1;
+        done.push(Number(e.id));
+      } catch (err) {
+        configs.delete(e.merchant_id);
+        await setAside(tx, e, err, now);
       }
-      if (await handleEvent(tx, e, config, opts.now ?? new Date())) created += 1;
     }
-    await tx
-      .update(domainEvents)
-      .set({ dispatchedAt: opts.now ?? new Date() })
-      .where(
-        inArray(
-          domainEvents.id,
-          events.map((e) => Number(e.id)),
-        ),
-      );
+    if (done.length) await tx.update(domainEvents).set({ dispatchedAt: now }).where(inArray(domainEvents.id, done));
     return { events: events.length, created, busy: false };
   });
 }
@@ -72,6 +77,51 @@ export async function dispatchAll(db: Db, opts: { batchSize?: number; now?: Date
     if (r.busy || r.events < (opts.batchSize ?? 100)) return created;
   }
 }
+
+const EVENT_TYPES: Partial<Record<DomainEventType, TransmissionType>> = {
+  "order.paid": "sale",
+  "order.refunded": "refund",
+  "auto_order.status_changed": "auto_order_status",
+  "affiliate.changed": "affiliate",
+};
+
+/**
+ * Marks a poison event failed with its error, and puts a failed transmission in the log that says,
+ * in words, what could not be sent and why (so the merchant sees it and /api/health counts it).
+ */
+async function setAside(tx: Db, e: EventRow, err: unknown, now: Date): Promise<void> {
+  const message = (err instanceof Error ? err.message : String(err)).replaceAll("\u0000", "\uFFFD").slice(0, 500);
+  await tx.update(domainEvents).set({ failedAt: now, dispatchError: message }).where(eq(domainEvents.id, Number(e.id)));
+  const type = EVENT_TYPES[e.type];
+  if (!type) return;
+  const what = TYPE_WORDS[type];
+  const isOrder = type === "sale" || type === "refund";
+  try {
+    await tx.transaction(async (sp) => {
+      await insertTransmission(sp, {
+        merchantId: e.merchant_id,
+        type,
+        orderId: null,
+        description: `${what} for ${isOrder && type === "sale" ? "order" : "record"} ${String(e.subject_id).slice(0, 80)} could not be prepared`,
+        payload: "",
+        idempotencyKey: `event-failed:${e.id}`,
+        failedReason: `Could not prepare this ${what} (event ${e.id}): ${message}`,
+        now,
+      });
+    });
+  } catch {
+    // The event stays failed and counted by /api/health even if its log row cannot be written.
+  }
+}
+
+const TYPE_WORDS: Record<TransmissionType, string> = {
+  sale: "Sale",
+  refund: "Refund",
+  auto_order_status: "Auto Order Status",
+  affiliate: "Affiliate",
+  fetch_items: "Fetch Items",
+  conversion_pixel: "Conversion Pixel",
+};
 
 async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, now: Date): Promise<boolean> {
   const merchantId = e.merchant_id;
@@ -98,7 +148,7 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
         .from(transmissions)
         .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, order.id), eq(transmissions.type, "sale"), ne(transmissions.status, "skipped")))
         .limit(1);
-      const v = refundVerdict(config, { saleExists: !!sale });
+      const v = refundVerdict(config, { saleExists: !!sale, shippingOnly: snapshot.refund.merchandiseCents === 0 && snapshot.refund.taxCents === 0 });
       if (skip(v)) return false;
       return insertTransmission(tx, {
         id: header.transmissionId,
@@ -111,6 +161,7 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
         payload: buildRefundXml(snapshot),
         idempotencyKey: `refund:${e.subject_id}`,
         skippedReason: v.send ? undefined : v.reason,
+        endReason: v.send ? undefined : v.reason === SHIPPING_ONLY_REASON ? "shipping_only" : undefined,
         now,
       });
     }

@@ -46,12 +46,16 @@ export function saleVerdict(c: ApiConfigFacts | null | undefined, order: { stage
  * A refund follows the order's Sale; when ONTRAPORT never got a Sale for the order (paid before the
  * integration was on, or never eligible) the refund is not sent, and a `skipped` row says why.
  */
-export function refundVerdict(c: ApiConfigFacts | null | undefined, facts: { saleExists: boolean }): Verdict {
+export function refundVerdict(c: ApiConfigFacts | null | undefined, facts: { saleExists: boolean; shippingOnly?: boolean }): Verdict {
   const off = notActive(c);
   if (off) return off;
   if (!facts.saleExists) return { send: false, reason: "ONTRAPORT never received a Sale for this order, so its refund is not sent", log: true };
+  if (facts.shippingOnly) return { send: false, reason: SHIPPING_ONLY_REASON, log: true };
   return SEND;
 }
+
+/** A refund of shipping and handling alone: ONTRAPORT stores neither, so there is nothing to tell it. */
+export const SHIPPING_ONLY_REASON = "Shipping and handling only; ONTRAPORT does not store it";
 
 /** Auto order status changes and affiliate changes: whenever the API is active and they happened after it was switched on. */
 export function changeVerdict(c: ApiConfigFacts | null | undefined, at: Date): Verdict {

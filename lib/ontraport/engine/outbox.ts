@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
-import { transmissions, type TransmissionType } from "@/lib/db/schema";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/lib/db/client";
+import { auditLog, ontraportConfigs, transmissions, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { manualResendProblem } from "./eligibility";
+import { HELD_REASON, saleDeliveredSql, startStatus } from "./held";
+import type { EndReason } from "./outcome";
 import { buildSaleXml, describeSale } from "../xml/payload";
 import { loadConfigFacts, loadOrder, loadSale } from "./snapshots";
 
@@ -45,12 +47,18 @@ export interface NewTransmission {
   resendOf?: string | null;
   /** Recorded as `skipped` with this reason instead of being queued. */
   skippedReason?: string;
+  /** Recorded as `failed` with this reason (an event that could not become a transmission). */
+  failedReason?: string;
+  /** The reason's code (lib/ontraport/engine/outcome.ts), for a skipped or failed row. */
+  endReason?: EndReason;
   now?: Date;
 }
 
 /** Inserts a transmission unless one with the same idempotency key exists. Returns whether it was created. */
 export async function insertTransmission(db: Db, t: NewTransmission): Promise<boolean> {
   const now = t.now ?? new Date();
+  const status = t.failedReason ? "failed" : t.skippedReason ? "skipped" : await startStatus(db, t);
+  const endReason: EndReason | null = t.endReason ?? (t.failedReason ? "event_failed" : status === "held" ? "held" : null);
   const rows = await db
     .insert(transmissions)
     .values({
@@ -65,8 +73,9 @@ export async function insertTransmission(db: Db, t: NewTransmission): Promise<bo
       description: t.description,
       email: t.email ?? null,
       payload: t.payload,
-      status: t.skippedReason ? "skipped" : "pending",
-      lastError: t.skippedReason ?? null,
+      status,
+      lastError: t.failedReason ?? t.skippedReason ?? (status === "held" ? HELD_REASON : null),
+      endReason,
       nextAttemptAt: now,
       idempotencyKey: t.idempotencyKey,
       trigger: t.trigger ?? "automatic",
@@ -80,17 +89,31 @@ export async function insertTransmission(db: Db, t: NewTransmission): Promise<bo
   return rows.length > 0;
 }
 
+/** A Sale of the order that has not gone out yet and will by itself (queued, in flight, retrying or paused). */
+export interface WaitingSale {
+  id: string;
+  status: "pending" | "sending" | "paused";
+  nextAttemptAt: Date;
+  lastError: string | null;
+  /** The merchant's deliveries are paused (stale key): nothing can be sent before a new key is saved. */
+  merchantPaused: boolean;
+}
+
+export type ManualResendResult = { id: string; created: boolean; waiting?: undefined } | { id: string; created: false; waiting: WaitingSale };
+
 /**
  * Queues a NEW Sale for a paid order, built from the order's current data and product mapping
  * (so a corrected mapping or address goes out). The request id makes a double click queue one.
+ * When a Sale of the order is still waiting to go out, no second copy is queued (ONTRAPORT would log
+ * the sale twice): the waiting one is returned instead, and `sendNow` makes it due at once.
  */
 export async function enqueueManualResend(
   db: Db,
-  input: { merchantId: string; orderId: string; userId: string; requestId: string; now?: Date },
-): Promise<{ id: string; created: boolean }> {
+  input: { merchantId: string; orderId: string; userId: string; requestId: string; sendNow?: boolean; now?: Date },
+): Promise<ManualResendResult> {
   const now = input.now ?? new Date();
   const idempotencyKey = `sale:${input.orderId}:manual:${input.requestId}`;
-  const result = await db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<ManualResendResult> => {
     const order = await loadOrder(tx, input.merchantId, input.orderId);
     if (!order) throw new NotFoundError("Order not found.");
     const problem = manualResendProblem(await loadConfigFacts(tx, input.merchantId), { stage: order.currentStage, paymentStatus: order.paymentStatus });
@@ -100,6 +123,24 @@ export async function enqueueManualResend(
       .from(transmissions)
       .where(and(eq(transmissions.merchantId, input.merchantId), eq(transmissions.idempotencyKey, idempotencyKey)));
     if (existing) return { id: existing.id, created: false };
+    const [waiting] = await tx
+      .select({ id: transmissions.id, status: transmissions.status, nextAttemptAt: transmissions.nextAttemptAt, lastError: transmissions.lastError, pausedAt: ontraportConfigs.pausedAt })
+      .from(transmissions)
+      .innerJoin(ontraportConfigs, eq(ontraportConfigs.merchantId, transmissions.merchantId))
+      .where(and(eq(transmissions.merchantId, input.merchantId), eq(transmissions.orderId, input.orderId), eq(transmissions.type, "sale"), inArray(transmissions.status, ["pending", "sending", "paused"])))
+      .orderBy(desc(transmissions.seq))
+      .limit(1)
+      .for("update", { of: transmissions });
+    if (waiting) {
+      const w: WaitingSale = { id: waiting.id, status: waiting.status as WaitingSale["status"], nextAttemptAt: waiting.nextAttemptAt, lastError: waiting.lastError, merchantPaused: waiting.pausedAt !== null };
+      if (input.sendNow && !w.merchantPaused && w.status !== "sending") {
+        await tx.update(transmissions).set({ status: "pending", nextAttemptAt: now, updatedAt: now }).where(eq(transmissions.id, w.id));
+        await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: `Sale ${input.orderId}`, detail: { transmissionId: w.id } });
+        await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
+        return { id: w.id, created: false, waiting: { ...w, status: "pending", nextAttemptAt: now } };
+      }
+      return { id: w.id, created: false, waiting: w };
+    }
     const [latest] = await tx
       .select({ id: transmissions.id })
       .from(transmissions)
@@ -133,7 +174,7 @@ export async function enqueueManualResend(
     await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
     return { id, created: true };
   });
-  if (result.created) outboxSignal().emit("wake", input.merchantId);
+  if (result.created || result.waiting?.nextAttemptAt.getTime() === now.getTime()) outboxSignal().emit("wake", input.merchantId);
   return result;
 }
 
@@ -143,12 +184,19 @@ export async function enqueueManualResend(
  */
 export async function requeueFailed(db: Db, input: { merchantId: string; from: Date; to: Date; now?: Date }): Promise<number> {
   const now = input.now ?? new Date();
+  const nowIso = now.toISOString();
   const n = await db.transaction(async (tx) => {
-    const rows = await tx
-      .update(transmissions)
-      .set({ status: "pending", nextAttemptAt: now, retryStep: 0, leaseUntil: null, lockedBy: null, updatedAt: now })
-      .where(and(eq(transmissions.merchantId, input.merchantId), eq(transmissions.status, "failed"), eq(transmissions.direction, "outbound"), gte(transmissions.createdAt, input.from), lt(transmissions.createdAt, input.to)))
-      .returning({ id: transmissions.id });
+    // A Refund or Auto Order Status whose Sale is not delivered goes back to held, not to the queue;
+    // rows that can never be delivered (event failures, with no payload) stay failed.
+    const rows = rowsOf<{ id: string }>(
+      await tx.execute(sql`update transmissions t set
+          status = (case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and not ${saleDeliveredSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else 'pending' end)::transmission_status,
+          end_reason = case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and not ${saleDeliveredSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else null end,
+          next_attempt_at = ${nowIso}::timestamptz, retry_step = 0, takeovers = 0, throttled_since = null, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
+        where t.merchant_id = ${input.merchantId} and t.status = 'failed' and t.direction = 'outbound' and t.payload <> ''
+          and t.created_at >= ${input.from.toISOString()}::timestamptz and t.created_at < ${input.to.toISOString()}::timestamptz
+        returning t.id`),
+    );
     if (rows.length) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
     return rows.length;
   });

@@ -202,7 +202,7 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
       return r!.id;
     });
     expect(await worker.drain()).toBe(0);
-    expect(await stateOf(orderId, "refund")).toMatchObject({ status: "pending", refundId });
+    expect(await stateOf(orderId, "refund")).toMatchObject({ status: "held", refundId, lastError: "Held: waiting for the Sale" });
     at(5_000);
     await worker.drain();
     expect(fake.requests.map((r) => r.reqType)).toEqual(["sale", "sale", "refund"]);
@@ -281,8 +281,8 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
       clock: () => now,
       resolveKey: resolveTestKey,
       listen: false,
-      // Three requests in flight at once (the default worker has one).
-      batchSize: 10,
+      // Three requests of one store in flight at once (the default is one per store).
+      perStore: 10,
       send: async (r) => {
         const orderId = /<order id="([^"]+)"/.exec(r.xml)?.[1] ?? "";
         sends.set(orderId, r.transmissionId ?? "");
@@ -312,7 +312,7 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     const second = await placeOrder(t.db, "M1");
     fake.script = [{ statusCode: 500, body: "Internal\u0000error" }, OK];
     // Both in one batch, so both answers can share one recording statement.
-    const batched = new OutboxWorker({ db: t.db, endpoint: "http://ontraport.test/", clock: () => now, resolveKey: resolveTestKey, send: fake.send, listen: false, batchSize: 10 });
+    const batched = new OutboxWorker({ db: t.db, endpoint: "http://ontraport.test/", clock: () => now, resolveKey: resolveTestKey, send: fake.send, listen: false, perStore: 10 });
     expect(await batched.drain(1)).toBe(2);
     const rows = [await stateOf(first), await stateOf(second)];
     expect(rows.map((r) => r.status).sort()).toEqual(["delivered", "pending"]);

@@ -5,14 +5,23 @@ import { executeHot, rowsOf, type Db } from "@/lib/db/client";
 import type { TransmissionType } from "@/lib/db/schema";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "../config/crypto";
-import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, RETRY_SCHEDULE_MS, type DeliveryRequest, type DeliveryResponse, type Outcome, type ReqType } from "../xml/deliver";
+import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, type DeliveryRequest, type DeliveryResponse, type ReqType } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
+import { holdWaiting } from "./held";
 import { outboxSignal } from "./outbox";
+import { decide, describeOutcome, type Outcome } from "./outcome";
 import { blockUntil, bucketSql, takeTokensSql } from "./rate-limit";
+import { TAKEOVER_LIMIT } from "./retry";
+import { failLongPaused, pausedReason } from "./stale-key";
 
-// The delivery worker: claims due transmissions (FOR UPDATE SKIP LOCKED, in batches, with a lease),
-// sends them, and records each attempt, as soon as its answer arrives, in the same transaction that
-// moves the transmission's status.
+// The delivery worker keeps a pool of requests in flight (`concurrency`, default 600), at most
+// `perStore` (default 1) per store: ONTRAPORT counts requests per account, a store's transmissions go
+// out in order, and a crash re-sends at most one request per store. A store whose calls time out holds
+// its one slot, never the others'. Claims take stores least recently served first, so they take turns.
+//
+// Each claim is one statement: due rows (FOR UPDATE SKIP LOCKED) of stores with nothing in flight and a
+// rate-limit token, moved to 'sending' under this worker's lease. Each answer is recorded as soon as
+// it arrives (group commit), in the same transaction that moves the transmission's status.
 // Any number of workers, in any number of processes, can share one PostgreSQL.
 
 export interface WorkerOptions {
@@ -21,14 +30,13 @@ export interface WorkerOptions {
   endpoint: string;
   workerId?: string;
   kind?: "embedded" | "standalone";
-  /**
-   * Rows claimed per round trip (default 1). Every row of a batch is sent at once, so loops × batch is
-   * how many requests can be in flight, and how many a SIGKILL can make ONTRAPORT receive twice.
-   */
-  batchSize?: number;
-  /** Claim loops running side by side in this process (default 1: one request in flight, at most one duplicate per crash). */
-  loops?: number;
-  /** How long a claim holds a row; a crashed worker's rows are claimed again after it. Must exceed the timeout. */
+  /** Requests in flight at most (default 600: 500 stores at 180 a minute with 300 ms answers need about 450). */
+  concurrency?: number;
+  /** Requests in flight per store at most (default 1). */
+  perStore?: number;
+  /** Rows one claim statement takes at most (default 100). */
+  claimBatch?: number;
+  /** How long a claim holds a row; a crashed worker's rows are taken over after it. Must exceed the timeout. */
   leaseMs?: number;
   timeoutMs?: number;
   /** Fallback poll when no NOTIFY arrives (retries that come due, missed notifications). */
@@ -44,26 +52,29 @@ export interface WorkerOptions {
   log?: (msg: string) => void;
 }
 
+export const DEFAULT_CONCURRENCY = 600;
+
 interface Claimed {
   id: string;
   merchant_id: string;
   type: TransmissionType;
+  order_id: string | null;
   payload: string;
   attempts: number;
   retry_step: number;
+  throttled_since: Date | string | null;
+  outcome_unknown: boolean;
   endpoint_url: string | null;
   api_key_ciphertext: string;
   key_status: "untested" | "valid" | "stale";
 }
 
-/** Recording statements a worker runs side by side: half its loops (at least one). */
-export function maxFlushes(loops: number): number {
-  return Math.max(1, Math.ceil(loops / 2));
-}
+/** Recording statements a worker runs side by side. */
+export const MAX_FLUSHES = 2;
 
-/** Connections a standalone worker needs: one per claim loop, one per recording statement, and two for dispatch and heartbeats. */
-export function workerPoolSize(loops: number): number {
-  return loops + maxFlushes(loops) + 2;
+/** Connections a standalone worker needs: claims, recording statements, dispatch, housekeeping and heartbeats. */
+export function workerPoolSize(): number {
+  return MAX_FLUSHES + 4;
 }
 
 const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_status", "affiliate"]);
@@ -72,17 +83,19 @@ export class OutboxWorker {
   readonly id: string;
   private readonly o: Required<Omit<WorkerOptions, "workerId" | "log">> & { log: (msg: string) => void };
   private running = false;
-  private loopsDone: Promise<void>[] = [];
+  private pumpDone: Promise<void> | null = null;
   private wakeWaiters: Array<() => void> = [];
   /** Counts wake-ups, so one that arrives during a cycle is not lost. */
   private wakeSeq = 0;
   private dispatchDirty = true;
   private dispatching: Promise<void> | null = null;
-  private lastReap = 0;
+  private lastReap = Number.NEGATIVE_INFINITY;
   private keys = new Map<string, string>();
   private unlisten: (() => Promise<void>) | null = null;
   private timers: NodeJS.Timeout[] = [];
   private onSignal = () => this.wake();
+  /** Sends (and their recording) under way. */
+  private inFlight = new Set<Promise<void>>();
   /** Deliveries finished by this worker (any outcome), for benchmarks. */
   finished = 0;
   private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -95,8 +108,9 @@ export class OutboxWorker {
       db: opts.db,
       endpoint: opts.endpoint,
       kind: opts.kind ?? "standalone",
-      batchSize: opts.batchSize ?? 1,
-      loops: opts.loops ?? 1,
+      concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
+      perStore: Math.max(1, opts.perStore ?? 1),
+      claimBatch: Math.max(1, opts.claimBatch ?? 100),
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       pollMs: opts.pollMs ?? 1000,
@@ -109,15 +123,21 @@ export class OutboxWorker {
     if (this.o.leaseMs <= this.o.timeoutMs) throw new Error("leaseMs must be longer than timeoutMs, or a slow send could be claimed twice");
   }
 
+  /** Requests in flight now. */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     outboxSignal().on("wake", this.onSignal);
     if (this.o.listen) this.unlisten = await listen(this.o.db, () => this.wake());
     await this.heartbeat();
+    await holdWaiting(this.o.db, this.o.clock()).catch((e) => this.o.log(`outbox worker: ${errorText(e)}`));
     this.timers.push(setInterval(() => void this.heartbeat().catch(() => {}), 5000));
     this.timers.push(setInterval(() => this.wake(), this.o.pollMs));
-    for (let i = 0; i < this.o.loops; i++) this.loopsDone.push(this.loop());
+    this.pumpDone = this.pump();
   }
 
   /** Graceful stop: no new claims; sends in flight finish and are recorded. */
@@ -128,17 +148,22 @@ export class OutboxWorker {
     this.timers = [];
     outboxSignal().off("wake", this.onSignal);
     this.wake();
-    await Promise.all(this.loopsDone);
-    this.loopsDone = [];
+    await this.pumpDone;
+    this.pumpDone = null;
     if (this.unlisten) await this.unlisten().catch(() => {});
     this.unlisten = null;
     // A stopped worker is no longer counted by /api/health.
     await this.o.db.execute(sql`delete from worker_heartbeats where worker_id = ${this.id}`).catch(() => {});
   }
 
-  /** New work may be there: wake the loops now. */
+  /** New work may be there: dispatch and claim now. */
   wake(): void {
     this.dispatchDirty = true;
+    this.nudge();
+  }
+
+  /** A slot freed or a claim may find more: run the pump again (without dispatching). */
+  private nudge(): void {
     this.wakeSeq += 1;
     const w = this.wakeWaiters;
     this.wakeWaiters = [];
@@ -151,46 +176,74 @@ export class OutboxWorker {
     });
   }
 
-  private async loop(): Promise<void> {
+  /** Claims while slots are free; each send runs on its own and frees its slot when recorded. */
+  private async pump(): Promise<void> {
     while (this.running) {
-      let n = 0;
       const seen = this.wakeSeq;
+      let more = false;
       try {
-        n = await this.cycle();
+        more = await this.fill();
       } catch (e) {
-        this.o.log(`outbox worker: ${e instanceof Error ? e.message : String(e)}`);
+        this.o.log(`outbox worker: ${errorText(e)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
-      if (n === 0 && this.running && seen === this.wakeSeq) await this.waitForWake();
+      if (!more && this.running && seen === this.wakeSeq) await this.waitForWake();
     }
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  /** One round: dispatch new events, reclaim expired leases, claim and send one batch. Returns how many were sent. */
-  async cycle(): Promise<number> {
+  /** Housekeeping, then one claim into the free slots. Returns whether another claim right away may find more. */
+  private async fill(): Promise<boolean> {
+    const now = await this.housekeeping();
+    const free = this.o.concurrency - this.inFlight.size;
+    if (free <= 0) return false;
+    const want = Math.min(free, this.o.claimBatch);
+    const rows = await this.claim(now, want);
+    for (const t of rows) this.launch(t);
+    return rows.length === want && this.inFlight.size < this.o.concurrency;
+  }
+
+  private launch(t: Claimed): Promise<void> {
+    const p: Promise<void> = this.sendOne(t)
+      .then((r) => this.record(r))
+      .catch((e) => this.o.log(`outbox worker: ${errorText(e)}`))
+      .finally(() => {
+        this.inFlight.delete(p);
+        this.nudge();
+      });
+    this.inFlight.add(p);
+    return p;
+  }
+
+  private async housekeeping(): Promise<Date> {
     await this.dispatch();
     const now = this.o.clock();
     if (now.getTime() - this.lastReap > 2000 || this.lastReap > now.getTime()) {
       this.lastReap = now.getTime();
       await reclaimExpiredLeases(this.o.db, now);
+      await failLongPaused(this.o.db, now);
     }
-    const batch = await this.claim(now);
-    if (!batch.length) return 0;
-    // Each answer is recorded as soon as it arrives (not after the whole batch), so a crash can only
-    // re-send what was still waiting for ONTRAPORT's answer or for its own commit.
-    // allSettled: every send of the batch is recorded (or has failed to be) before the loop claims
-    // again or stop() returns, even when one of them could not be recorded.
-    const settled = await Promise.allSettled(batch.map(async (t) => this.record(await this.sendOne(t))));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
-    return batch.length;
+    return now;
   }
 
   /**
-   * Group commit: an answer joins the queue and is committed at once when fewer than
-   * `maxFlushes(loops)` recording statements are running; otherwise it shares the next one with
-   * every answer queued by then. So an answer seldom waits behind another's commit, and a SIGKILL
-   * re-sends as little as possible: only what was still waiting for ONTRAPORT's answer or for its own
-   * commit. Resolves when this answer's attempt and status are committed.
+   * One round for tests and benchmarks: dispatch, housekeeping, one claim into the free slots, and
+   * every send of it finished and recorded. Returns how many were sent.
+   */
+  async cycle(): Promise<number> {
+    const now = await this.housekeeping();
+    const free = this.o.concurrency - this.inFlight.size;
+    if (free <= 0) return 0;
+    const rows = await this.claim(now, Math.min(free, this.o.claimBatch));
+    await Promise.all(rows.map((t) => this.launch(t)));
+    return rows.length;
+  }
+
+  /**
+   * Group commit: an answer joins the queue and is committed at once when fewer than MAX_FLUSHES
+   * recording statements are running; otherwise it shares the next one with every answer queued by
+   * then. A SIGKILL re-sends only what was still waiting for ONTRAPORT's answer or for its own commit.
+   * Resolves when this answer's attempt and status are committed.
    */
   private record(r: AttemptResult): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -200,7 +253,7 @@ export class OutboxWorker {
   }
 
   private flushRecords(): void {
-    while (this.flushing < maxFlushes(this.o.loops) && this.recordQueue.length) {
+    while (this.flushing < MAX_FLUSHES && this.recordQueue.length) {
       const group = this.recordQueue.splice(0, 200);
       this.flushing += 1;
       void this.flushGroup(group).finally(() => {
@@ -218,7 +271,7 @@ export class OutboxWorker {
       return;
     } catch (e) {
       if (group.length === 1) {
-        // Not recorded: the row stays 'sending' until its lease runs out, then goes out again.
+        // Not recorded: the row stays 'sending' until its lease runs out, then is taken over (outcome unknown).
         group[0]!.reject(e);
         return;
       }
@@ -260,31 +313,36 @@ export class OutboxWorker {
   }
 
   /**
-   * Claims a batch in one statement (no BEGIN/COMMIT round trips, so a merchant's bucket row is held
-   * only while the statement runs): picks due rows with SKIP LOCKED, takes rate-limit tokens for them,
-   * and moves the rows that got a token to 'sending' under this worker's lease.
+   * Claims in one statement (no BEGIN/COMMIT round trips, so a store's bucket row is held only while
+   * the statement runs). Stores qualify when they are on the API method with a key, not paused, not
+   * blocked by a 429, have a rate-limit token and fewer than `perStore` requests in flight; the least
+   * recently served come first. Each gives its oldest due rows that do not wait behind an earlier
+   * transmission of the same order; the rows that get a token move to 'sending' under this lease.
    */
-  private async claim(now: Date): Promise<Claimed[]> {
+  private async claim(now: Date, want: number): Promise<Claimed[]> {
     const nowIso = now.toISOString();
     const leaseIso = new Date(now.getTime() + this.o.leaseMs).toISOString();
     const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
+    const perStore = this.o.perStore;
     return executeHot<Claimed>(
       this.o.db,
       sql`
         with eligible as (
-          select c.merchant_id from ontraport_configs c
+          select c.merchant_id, ${perStore}::int - (select count(*)::int from transmissions s where s.merchant_id = c.merchant_id and s.status = 'sending') as room,
+            row_number() over (order by w.refilled_at nulls first, c.merchant_id) as ord
+          from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
           where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
             and (w.merchant_id is null or (
               (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
               and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
         ),
-        -- Per merchant, the oldest due rows straight off the partial index (no lock yet), ranked so a
-        -- batch takes turns between merchants instead of draining the biggest backlog first.
+        -- Per store, its oldest due rows straight off the partial index (no lock yet), ranked so a
+        -- claim takes one row of each store before a second of any.
         cand as (
-          select d.id, d.next_attempt_at, d.seq,
+          select d.id, d.next_attempt_at, d.seq, e.ord,
             row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
-          from eligible e
+          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want}) e
           cross join lateral (
             select t.id, t.next_attempt_at, t.seq from transmissions t
             where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
@@ -294,29 +352,30 @@ export class OutboxWorker {
                 where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
                   and p.status in ('pending', 'sending', 'paused')))
             order by t.next_attempt_at, t.seq
-            limit ${this.o.batchSize * 4}
+            limit e.room
           ) d
         ),
         picked as (
-          select t.id, t.merchant_id, cand.rn, cand.next_attempt_at, cand.seq from transmissions t
+          select t.id, t.merchant_id, cand.rn, cand.ord, cand.next_attempt_at, cand.seq from transmissions t
           join cand on cand.id = t.id
           where t.status = 'pending'
-          order by cand.rn, cand.next_attempt_at, cand.seq
-          limit ${this.o.batchSize}
+          order by cand.rn, cand.ord
+          limit ${want}
           for update of t skip locked
         ),
         wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
         tokens as (${takeTokensSql(sql`wanted`, now)}),
         granted as (
           select r.id from (
-            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn, p.next_attempt_at, p.seq) as k from picked p
+            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
           ) r join tokens k on k.merchant_id = r.merchant_id
           where r.k <= k.granted
         )
         update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
-        returning t.id, t.merchant_id, t.type, t.payload, t.attempts, t.retry_step, c.endpoint_url, c.api_key_ciphertext, c.key_status`,
+        returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
+          c.endpoint_url, c.api_key_ciphertext, c.key_status`,
     );
   }
 
@@ -330,6 +389,11 @@ export class OutboxWorker {
     return k;
   }
 
+  /**
+   * Sends one transmission. After an unknown outcome the protocol reconciles before anything new goes
+   * out; for the XML protocol that is the same request with the same X-Transmission-Id, which the
+   * endpoint drops when it already has it, so reconciling and resending are one request.
+   */
   private async sendOne(t: Claimed): Promise<AttemptResult> {
     const startedAt = this.o.clock();
     const request: DeliveryRequest = {
@@ -345,7 +409,7 @@ export class OutboxWorker {
       request.apiKey = this.key(t.api_key_ciphertext);
       response = await this.o.send(request);
     } catch (e) {
-      response = { statusCode: null, body: "", rateLimitReset: null, durationMs: 0, error: `Could not send: ${e instanceof Error ? e.message : String(e)}` };
+      response = { statusCode: null, body: "", rateLimitReset: null, durationMs: 0, error: `Could not send: ${errorText(e)}` };
     }
     // Whatever the endpoint answered must fit in PostgreSQL text (no NUL), or the attempt could not be recorded.
     response = { ...response, body: storableText(response.body), error: response.error === null ? null : storableText(response.error) };
@@ -359,11 +423,34 @@ export class OutboxWorker {
   }
 }
 
-/** Rows whose lease ran out (their worker died mid-send) go back to pending; the same X-Transmission-Id lets ONTRAPORT spot a repeat. */
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export const INTERRUPTED = "Sending was interrupted (the worker stopped before ONTRAPORT's answer was recorded): outcome unknown; the next attempt carries the same X-Transmission-Id";
+export const INTERRUPTED_FOR_GOOD = `Sending was interrupted ${TAKEOVER_LIMIT} times: check whether ONTRAPORT has it, then resend it if not`;
+
+/**
+ * Rows whose lease ran out (their worker died mid-send) are taken over: the attempt is recorded with
+ * an unknown outcome, and the row goes back to the queue, due now; the third takeover fails it.
+ */
 export async function reclaimExpiredLeases(db: Db, now: Date): Promise<number> {
+  const nowIso = now.toISOString();
   const rows = rowsOf<{ id: string }>(
-    await db.execute(sql`update transmissions set status = 'pending', lease_until = null, locked_by = null, next_attempt_at = ${now.toISOString()}::timestamptz
-      where status = 'sending' and lease_until < ${now.toISOString()}::timestamptz returning id`),
+    await db.execute(sql`
+      with r as (
+        update transmissions set
+          status = (case when takeovers + 1 >= ${TAKEOVER_LIMIT} then 'failed' else 'pending' end)::transmission_status,
+          end_reason = case when takeovers + 1 >= ${TAKEOVER_LIMIT} then 'interrupted_3x' else end_reason end,
+          last_error = case when takeovers + 1 >= ${TAKEOVER_LIMIT} then ${INTERRUPTED_FOR_GOOD} else ${INTERRUPTED} end,
+          takeovers = takeovers + 1, attempts = attempts + 1, outcome_unknown = true,
+          lease_until = null, locked_by = null, next_attempt_at = ${nowIso}::timestamptz, updated_at = ${nowIso}::timestamptz
+        where status = 'sending' and lease_until < ${nowIso}::timestamptz
+        returning id, merchant_id, attempts, last_error
+      )
+      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error, outcome)
+      select r.id, r.merchant_id, r.attempts, ${nowIso}::timestamptz, 0, null, '(taken over after the lease ran out: the request may or may not have reached ONTRAPORT)', null, r.last_error, 'unknown' from r
+      returning transmission_id as id`),
   );
   return rows.length;
 }
@@ -379,6 +466,7 @@ export interface AttemptResult {
 /**
  * Records the attempts and moves each transmission per the response table, in one transaction.
  * Only rows this worker still holds are moved (a row whose lease ran out belongs to someone else now).
+ * A delivered Sale releases its order's held transmissions in the same statement.
  */
 export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Date, workerId: string): Promise<void> {
   if (!unordered.length) return;
@@ -390,6 +478,7 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
     results.map(({ t, request, response, outcome, startedAt }) => ({
       id: t.id,
       merchant_id: t.merchant_id,
+      order_id: t.type === "sale" ? t.order_id : null,
       attempt_no: t.attempts + 1,
       started_at: startedAt.toISOString(),
       duration_ms: Math.round(response.durationMs),
@@ -399,21 +488,29 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       request_head: storableText(redactedRequest({ ...request, xml: "" })),
       xml: request.xml === t.payload ? null : storableText(request.xml),
       body: response.body ? storableText(response.body) : null,
-      error: outcome.kind === "delivered" ? null : storableText(outcome.kind === "rate_limited" ? `Rate limited: retry in ${outcome.resetSeconds} s` : outcome.message),
+      error: storableOrNull(describeOutcome(outcome)),
+      outcome: outcome.kind,
       delivered: outcome.kind === "delivered",
     })),
   );
   const recordAll = sql`
     with v as (
-      select * from json_to_recordset(${rows}::json) as v(id uuid, merchant_id text, attempt_no int, started_at timestamptz, duration_ms int,
-        status_code int, request_head text, xml text, body text, error text, delivered boolean)
+      select * from json_to_recordset(${rows}::json) as v(id uuid, merchant_id text, order_id text, attempt_no int, started_at timestamptz, duration_ms int,
+        status_code int, request_head text, xml text, body text, error text, outcome text, delivered boolean)
     ),
     attempts as (
-      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error)
-      select v.id, v.merchant_id, v.attempt_no, v.started_at, v.duration_ms, v.status_code, v.request_head || coalesce(v.xml, t.payload), v.body, v.error
+      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error, outcome)
+      select v.id, v.merchant_id, v.attempt_no, v.started_at, v.duration_ms, v.status_code, v.request_head || coalesce(v.xml, t.payload), v.body, v.error, v.outcome
       from v join transmissions t on t.id = v.id
+    ),
+    -- A delivered Sale releases its order's held Refunds and Auto Order Statuses (lib/ontraport/engine/held.ts).
+    released as (
+      update transmissions h set status = 'pending', next_attempt_at = ${nowIso}::timestamptz, last_error = null, end_reason = null, updated_at = ${nowIso}::timestamptz
+      from (select distinct merchant_id, order_id from v where v.delivered and v.order_id is not null) s
+      where h.merchant_id = s.merchant_id and h.order_id = s.order_id and h.status = 'held'
     )
-    update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, attempts = t.attempts + 1,
+    update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, end_reason = null, attempts = t.attempts + 1,
+      outcome_unknown = false, throttled_since = null,
       last_status_code = v.status_code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
     from v
     -- Rows this worker still holds. "is true" keeps the planner on the primary key, row by row: given
@@ -442,44 +539,44 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
   });
 }
 
+function storableOrNull(s: string | null): string | null {
+  return s === null ? null : storableText(s);
+}
+
 async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: string): Promise<void> {
   const { t, response, outcome } = r;
   const nowIso = now.toISOString();
   const body = response.body || null;
   const mine = sql`id = ${t.id}::uuid and status = 'sending' and locked_by = ${workerId}`;
-  const common = sql`attempts = attempts + 1, last_status_code = ${response.statusCode}, last_response_body = ${body}, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
-  switch (outcome.kind) {
+  const throttledSince = t.throttled_since === null ? null : new Date(t.throttled_since);
+  const d = decide(outcome, { retryStep: t.retry_step, throttledSince }, now);
+  const rateLimited = outcome.kind === "rate_limited" ? 1 : 0;
+  const common = sql`attempts = attempts + 1, rate_limited = rate_limited + ${rateLimited}, last_status_code = ${response.statusCode}, last_response_body = ${body},
+    lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
+  switch (d.status) {
     case "delivered":
       return;
-    case "rejected":
-    case "bad_request":
-      await tx.execute(sql`update transmissions set status = 'failed', last_error = ${outcome.message}, ${common} where ${mine}`);
+    case "failed":
+      await tx.execute(sql`update transmissions set status = 'failed', end_reason = ${d.endReason}, last_error = ${storableText(d.message)}, retry_step = coalesce(${d.retryStep ?? null}::int, retry_step),
+        outcome_unknown = ${outcome.kind === "unknown"}, ${common} where ${mine}`);
       return;
-    case "stale_key": {
+    case "paused": {
       // Pause only if the key that was refused is still the saved one; a key replaced meanwhile is tried at once.
       const paused = rowsOf<{ merchant_id: string }>(
         await tx.execute(sql`update ontraport_configs set key_status = 'stale', key_status_at = ${nowIso}::timestamptz, key_status_code = ${response.statusCode},
-          paused_at = coalesce(paused_at, ${nowIso}::timestamptz), paused_reason = coalesce(paused_reason, ${`ONTRAPORT refused the API key (${response.statusCode}): save a new key to resume`})
+          paused_at = coalesce(paused_at, ${nowIso}::timestamptz), paused_reason = coalesce(paused_reason, ${pausedReason(response.statusCode)})
           where merchant_id = ${t.merchant_id} and api_key_ciphertext = ${t.api_key_ciphertext} returning merchant_id`),
       );
       const status = paused.length ? "paused" : "pending";
-      await tx.execute(sql`update transmissions set status = ${status}::transmission_status, next_attempt_at = ${nowIso}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+      await tx.execute(sql`update transmissions set status = ${status}::transmission_status, end_reason = ${paused.length ? "key_refused" : null}, next_attempt_at = ${nowIso}::timestamptz,
+        last_error = ${storableText(d.message)}, throttled_since = null, ${common} where ${mine}`);
       return;
     }
-    case "rate_limited": {
-      const until = new Date(now.getTime() + outcome.resetSeconds * 1000);
-      await blockUntil(tx, t.merchant_id, until, now);
-      await tx.execute(sql`update transmissions set status = 'pending', next_attempt_at = ${until.toISOString()}::timestamptz, last_error = ${`Rate limited by ONTRAPORT: retry in ${outcome.resetSeconds} s`}, ${common} where ${mine}`);
-      return;
-    }
-    case "transient": {
-      const step = t.retry_step + 1;
-      if (step > RETRY_SCHEDULE_MS.length) {
-        await tx.execute(sql`update transmissions set status = 'failed', retry_step = ${step}, last_error = ${`Gave up after ${step} attempts: ${outcome.message}`}, ${common} where ${mine}`);
-        return;
-      }
-      const next = new Date(now.getTime() + RETRY_SCHEDULE_MS[step - 1]!);
-      await tx.execute(sql`update transmissions set status = 'pending', retry_step = ${step}, next_attempt_at = ${next.toISOString()}::timestamptz, last_error = ${outcome.message}, ${common} where ${mine}`);
+    case "pending": {
+      if (d.blockMerchantUntil) await blockUntil(tx, t.merchant_id, d.blockMerchantUntil, now);
+      await tx.execute(sql`update transmissions set status = 'pending', next_attempt_at = ${d.at.toISOString()}::timestamptz, last_error = ${storableText(d.message)},
+        retry_step = coalesce(${d.retryStep ?? null}::int, retry_step), outcome_unknown = ${!!d.unknown},
+        throttled_since = ${d.throttledSince ? d.throttledSince.toISOString() : null}::timestamptz, ${common} where ${mine}`);
       return;
     }
   }

@@ -14,13 +14,14 @@ export const TYPE_LABELS: Record<TransmissionType, string> = {
 export const LOG_TYPES = ["sale", "refund", "auto_order_status", "affiliate", "fetch_items", "conversion_pixel"] as const satisfies readonly TransmissionType[];
 
 /** The statuses the log filters by: `Waiting` covers queued and in-flight rows. */
-export const LOG_STATUSES = ["delivered", "failed", "waiting", "paused", "skipped"] as const;
+export const LOG_STATUSES = ["delivered", "failed", "waiting", "held", "paused", "skipped"] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];
 
 export const LOG_STATUS_GROUPS: Record<LogStatus, readonly TransmissionStatus[]> = {
   delivered: ["delivered"],
   failed: ["failed"],
   waiting: ["pending", "sending"],
+  held: ["held"],
   paused: ["paused"],
   skipped: ["skipped"],
 };
@@ -29,6 +30,7 @@ export const LOG_STATUS_LABELS: Record<LogStatus, string> = {
   delivered: "Delivered",
   failed: "Failed",
   waiting: "Waiting",
+  held: "Held",
   paused: "Paused",
   skipped: "Skipped",
 };
@@ -44,6 +46,7 @@ export const LOG_STATUS_TONES: Record<LogStatus, StatusTone> = {
   delivered: "success",
   failed: "danger",
   waiting: "info",
+  held: "warning",
   paused: "warning",
   skipped: "muted",
 };

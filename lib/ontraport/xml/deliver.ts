@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type { Outcome } from "../engine/outcome";
 
 // One HTTP request per attempt, and what ONTRAPORT's answer means (the response table of the protocol doc).
 
@@ -28,6 +29,11 @@ export interface DeliveryResponse {
   durationMs: number;
   /** Timeout or connection error, in words. */
   error: string | null;
+  /**
+   * The whole request was handed to the connection before it failed: ONTRAPORT may have received
+   * and processed it, so a failure without an answer is an unknown outcome, not a safe retry.
+   */
+  written?: boolean;
 }
 
 /** The form body sent; the key appears only here, never in anything stored. */
@@ -56,15 +62,16 @@ export function redactedRequest(r: Pick<DeliveryRequest, "endpoint" | "reqType" 
 // rest of a delivery. node:http never follows redirects.
 // An idle socket is closed after 4 s (as undici does), before a server is likely to close it under us.
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 }),
+  "http:": new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, timeout: 4_000 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, timeout: 4_000 }),
 };
 
 export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
   const started = performance.now();
   const timeoutMs = r.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const done = (res: Omit<DeliveryResponse, "durationMs">): DeliveryResponse => ({ ...res, durationMs: Math.round(performance.now() - started) });
-  const failed = (e: unknown) => done({ statusCode: null, body: "", rateLimitReset: null, error: describeNetworkError(e, timeoutMs) });
+  let written = false;
+  const failed = (e: unknown) => done({ statusCode: null, body: "", rateLimitReset: null, error: describeNetworkError(e, timeoutMs), written });
   let url: URL;
   try {
     url = new URL(r.endpoint);
@@ -107,6 +114,7 @@ export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
             body: Buffer.concat(chunks).toString("utf8").slice(0, RESPONSE_BODY_LIMIT),
             rateLimitReset: header !== undefined && Number.isFinite(reset) ? Math.max(0, reset) : null,
             error: null,
+            written: true,
           }),
         );
       });
@@ -119,6 +127,10 @@ export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
       request.destroy(e);
     }, timeoutMs);
     request.on("error", (e) => finish(failed(e)));
+    // 'finish': the body was handed to the socket; from here a lost answer leaves the outcome unknown.
+    request.on("finish", () => {
+      written = true;
+    });
     request.end(body);
   });
 }
@@ -130,14 +142,7 @@ function describeNetworkError(e: unknown, timeoutMs: number): string {
   return `Connection error: ${cause ?? err?.message ?? String(e)}`;
 }
 
-export type Outcome =
-  | { kind: "delivered" }
-  /** 2xx with <error>: ONTRAPORT refused the content; retrying cannot help. */
-  | { kind: "rejected"; message: string }
-  | { kind: "stale_key"; message: string }
-  | { kind: "rate_limited"; resetSeconds: number }
-  | { kind: "transient"; message: string }
-  | { kind: "bad_request"; message: string };
+export type { Outcome };
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true, processEntities: true, htmlEntities: false });
 
@@ -165,7 +170,12 @@ export function classify(r: DeliveryResponse): Outcome {
 
 /** The response table with every body read by the XML parser (classify's slow path; tests compare the two). */
 export function classifyParsed(r: DeliveryResponse): Outcome {
-  if (r.statusCode === null) return { kind: "transient", message: r.error ?? "No answer" };
+  if (r.statusCode === null) {
+    // Written but unanswered: ONTRAPORT may have it (the retry carries the same X-Transmission-Id,
+    // which the endpoint drops if it already has it). Not written: nothing reached it.
+    if (r.written) return { kind: "unknown", message: `${r.error ?? "No answer"}; ONTRAPORT may have received it` };
+    return { kind: "transient", message: r.error ?? "No answer" };
+  }
   const code = r.statusCode;
   const brief = r.body.trim().slice(0, 300);
   if (code >= 200 && code < 300) {
@@ -182,5 +192,3 @@ export function classifyParsed(r: DeliveryResponse): Outcome {
   return { kind: "bad_request", message: errorText(r.body) ?? `ONTRAPORT answered ${code}${brief ? `: ${brief}` : ""}` };
 }
 
-/** Retry schedule after a transient failure (Svix's); after the last one the transmission fails for good. */
-export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 5 * 3600_000, 10 * 3600_000, 10 * 3600_000] as const;

@@ -201,7 +201,10 @@ export function buildRefundXml(s: RefundSnapshot): string {
       contact: contactNode(s.order.contact),
       refund: {
         ...attrs({ id: r.code, date: isoUtc(r.date), full: r.full ? "true" : "false", reason: r.reason }),
-        purchase: r.lines.map((l) => attrs({ product_name: l.productName, item_id: l.itemId, quantity: l.quantity, total: money(l.totalCents) })),
+        // A price adjustment (money back, no units returned) has no lines: it carries the amount instead.
+        ...(r.lines.length
+          ? { purchase: r.lines.map((l) => attrs({ product_name: l.productName, item_id: l.itemId, quantity: l.quantity, total: money(l.totalCents) })) }
+          : { adjustment: money(r.merchandiseCents) }),
         tax: money(r.taxCents),
         amount: money(refundAmountCents(s)),
       },
