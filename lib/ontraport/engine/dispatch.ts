@@ -90,7 +90,9 @@ const EVENT_TYPES: Partial<Record<DomainEventType, TransmissionType>> = {
  * in words, what could not be sent and why (so the merchant sees it and /api/health counts it).
  */
 async function setAside(tx: Db, e: EventRow, err: unknown, now: Date): Promise<void> {
-  const message = (err instanceof Error ? err.message : String(err)).replaceAll("\u0000", "\uFFFD").slice(0, 500);
+  // The database's own words (drizzle wraps them in "Failed query: <the SQL>", which says nothing to a merchant).
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  const message = (cause instanceof Error ? cause.message : String(cause)).replaceAll("\u0000", "\uFFFD").slice(0, 500);
   await tx.update(domainEvents).set({ failedAt: now, dispatchError: message }).where(eq(domainEvents.id, Number(e.id)));
   const type = EVENT_TYPES[e.type];
   if (!type) return;
