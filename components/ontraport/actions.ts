@@ -34,11 +34,14 @@ export const resendFailedSlice = action({ schema: rangeSchema, role: "support" }
 const resendSchema = z.object({
   orderId: z.string().trim().min(1).max(40),
   requestId: z.string().uuid(),
+  /** A Sale of the order is already waiting: make it due now instead of queuing a second copy. */
+  sendNow: z.boolean().optional(),
 });
 
 /** Review Order → Tools → Resend OntraPort Notification. The request id makes a double click queue one. */
 export const resendOrderNotification = action({ schema: resendSchema, role: "support" }, async (input, { user, db }) => {
-  const result = await enqueueManualResend(db, { merchantId: user.merchantId, orderId: input.orderId, userId: user.id, requestId: input.requestId });
+  const result = await enqueueManualResend(db, { merchantId: user.merchantId, orderId: input.orderId, userId: user.id, requestId: input.requestId, sendNow: input.sendNow });
   revalidatePath(`/orders/${input.orderId}`);
-  return { ok: true, message: "Queued a new Sale notification for ONTRAPORT.", data: result };
+  const message = result.waiting ? "A Sale for this order is already waiting to go out; no second copy was queued." : "Queued a new Sale notification for ONTRAPORT.";
+  return { ok: true, message, data: { id: result.id, created: result.created, waiting: result.waiting ? { ...result.waiting, nextAttemptAt: result.waiting.nextAttemptAt.toISOString() } : null } };
 });

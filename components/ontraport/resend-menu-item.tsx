@@ -48,7 +48,13 @@ function ensureHost() {
   createRoot(el).render(<ResendDialogHost />);
 }
 
-type Status = { status: string; lastStatusCode: number | null; lastError: string | null; attempts: number };
+type Status = { status: string; lastStatusCode: number | null; lastError: string | null; attempts: number; nextAttemptAt: string };
+
+type Waiting = { id: string; status: "pending" | "sending" | "paused"; nextAttemptAt: string; lastError: string | null; merchantPaused: boolean };
+
+function clock(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
 
 async function followDelivery(id: string, orderId: string, refresh: () => void) {
   const toastId = `resend-${id}`;
@@ -77,6 +83,12 @@ async function followDelivery(id: string, orderId: string, refresh: () => void) 
       refresh();
       return;
     }
+    if (t.status === "pending" && t.attempts > 0) {
+      // Not answered or refused for now: it retries by itself; following it for hours helps nobody.
+      toast.info("Not delivered yet: it will retry by itself", { id: toastId, description: `${t.lastError ?? "ONTRAPORT did not accept it yet."} Next try ${clock(t.nextAttemptAt)}.` });
+      refresh();
+      return;
+    }
     if (t.status === "skipped") {
       toast.info("Not sent", { id: toastId, description: t.lastError ?? "See the Transmission Log for why." });
       refresh();
@@ -92,21 +104,32 @@ function ResendDialogHost() {
   const req = useSyncExternalStore(store.subscribe, store.get, () => null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [waiting, setWaiting] = useState<Waiting | null>(null);
   if (!req) return null;
   const close = () => {
     if (pending) return;
     setError(undefined);
+    setWaiting(null);
     store.set(null);
   };
+  // A waiting Sale that cannot be sent now (paused by a stale key, or on the wire): nothing to confirm.
+  const nothingToDo = !!waiting && (waiting.merchantPaused || waiting.status === "sending");
   const confirm = async () => {
+    if (nothingToDo) return close();
     setPending(true);
     setError(undefined);
-    const r = await resendOrderNotification({ orderId: req.orderId, requestId: req.requestId });
+    const r = await resendOrderNotification({ orderId: req.orderId, requestId: req.requestId, sendNow: waiting ? true : undefined });
     setPending(false);
     if (r.error || !r.data) {
       setError(r.error ?? "The resend was not queued.");
       return;
     }
+    if (r.data.waiting && !waiting) {
+      // No second copy: say so, and offer to send the waiting one now.
+      setWaiting(r.data.waiting);
+      return;
+    }
+    setWaiting(null);
     store.set(null);
     req.refresh();
     void followDelivery(r.data.id, req.orderId, req.refresh);
@@ -116,19 +139,33 @@ function ResendDialogHost() {
       open
       onOpenChange={(o) => !o && close()}
       title={RESEND_LABEL}
-      description={`Send order ${req.orderId} to ONTRAPORT again?`}
-      cancelLabel="Cancel"
+      description={waiting ? `A Sale for order ${req.orderId} is already waiting to go out.` : `Send order ${req.orderId} to ONTRAPORT again?`}
+      cancelLabel={nothingToDo ? "Close" : "Cancel"}
       cancelDisabled={pending}
-      confirmLabel="Resend to ONTRAPORT"
+      confirmLabel={nothingToDo ? "OK" : waiting ? "Send it now" : "Resend to ONTRAPORT"}
       confirmVariant="primary"
       onConfirm={confirm}
       pending={pending}
     >
       <div className="space-y-3 text-sm text-zinc-700">
-        <p>
-          A new Sale notification is built from the order&apos;s current items, customer and ONTRAPORT Product Name mappings, so corrections take effect. ONTRAPORT
-          runs its purchase automations for it again. The earlier transmission stays in the Transmission Log.
-        </p>
+        {!waiting ? (
+          <p>
+            A new Sale notification is built from the order&apos;s current items, customer and ONTRAPORT Product Name mappings, so corrections take effect. ONTRAPORT
+            runs its purchase automations for it again. The earlier transmission stays in the Transmission Log.
+          </p>
+        ) : waiting.merchantPaused ? (
+          <p role="status">
+            ONTRAPORT refuses the saved API key, so deliveries are paused. The waiting Sale goes out by itself, once, when an admin saves a new key. No second copy
+            was queued: ONTRAPORT would log the sale twice.
+          </p>
+        ) : waiting.status === "sending" ? (
+          <p role="status">It is being sent right now. No second copy was queued: ONTRAPORT would log the sale twice.</p>
+        ) : (
+          <p role="status">
+            It goes out by itself (next try {clock(waiting.nextAttemptAt)}{waiting.lastError ? `; last answer: ${waiting.lastError}` : ""}). No second copy was queued:
+            ONTRAPORT would log the sale twice. Send the waiting one now instead?
+          </p>
+        )}
         <FormMessage error={error} />
       </div>
     </ConfirmDialog>

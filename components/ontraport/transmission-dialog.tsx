@@ -127,6 +127,8 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
                 </>
               ) : t.status === "paused" ? (
                 "When a new API key is saved"
+              ) : t.status === "held" ? (
+                "When the order's Sale is delivered"
               ) : t.status === "sending" ? (
                 "Sending now"
               ) : t.status === "failed" ? (
@@ -155,8 +157,16 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
             </p>
           )}
           {t.lastError && (
-            <p role="status" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            <p role="status" className={t.status === "held" ? "rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" : "rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"}>
               {t.lastError}
+              {t.status === "held" && t.waitingForSaleId && (
+                <>
+                  {" "}
+                  <button type="button" className="font-medium underline" onClick={() => setShownId(t.waitingForSaleId)}>
+                    View the Sale
+                  </button>
+                </>
+              )}
             </p>
           )}
           <section aria-labelledby="tx-request">

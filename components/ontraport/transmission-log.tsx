@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
@@ -208,6 +209,17 @@ export function TransmissionLog() {
                       </Td>
                       <Td>
                         <TransmissionStatusBadge status={r.status} />
+                        {r.lastError && r.status !== "delivered" && r.status !== "pending" && r.status !== "sending" && (
+                          <p className="mt-1 max-w-[18rem] truncate text-xs text-zinc-600" title={r.lastError}>
+                            {r.status === "held" && r.orderId ? (
+                              <Link className="text-accent-700 underline" href={`?type=sale&q=${encodeURIComponent(r.orderId)}`}>
+                                {r.lastError}
+                              </Link>
+                            ) : (
+                              r.lastError
+                            )}
+                          </p>
+                        )}
                       </Td>
                       <Td className="max-w-md">{r.description}</Td>
                       <Td className="text-right tabular-nums">{r.lastStatusCode ?? "—"}</Td>

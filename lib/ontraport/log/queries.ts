@@ -41,6 +41,8 @@ interface TransmissionFacts {
   lastStatusCode: number | null;
   attempts: number;
   trigger: "automatic" | "manual";
+  /** Why it failed, is paused, held or skipped, in words (the log shows it under the status). */
+  lastError: string | null;
 }
 
 export interface LogRow extends TransmissionFacts {
@@ -123,6 +125,7 @@ const rowColumns = {
   lastStatusCode: transmissions.lastStatusCode,
   attempts: transmissions.attempts,
   trigger: transmissions.trigger,
+  lastError: transmissions.lastError,
   createdAt: transmissions.createdAt,
   nextAttemptAt: transmissions.nextAttemptAt,
   deliveredAt: transmissions.deliveredAt,
@@ -149,6 +152,7 @@ function commonFields(r: Omit<RawRow, "createdAtText">) {
     lastStatusCode: r.lastStatusCode,
     attempts: r.attempts,
     trigger: r.trigger,
+    lastError: r.lastError,
     createdAt: r.createdAt.toISOString(),
     nextAttemptAt: r.nextAttemptAt.toISOString(),
     deliveredAt: r.deliveredAt ? r.deliveredAt.toISOString() : null,
@@ -226,8 +230,9 @@ export interface AttemptView {
 
 export interface TransmissionDetail extends Omit<LogRow, "cursor"> {
   payload: string;
-  lastError: string | null;
   lastResponseBody: string | null;
+  /** A held row: the order's latest Sale transmission, which it waits for. */
+  waitingForSaleId: string | null;
   resendOf: string | null;
   triggeredByEmail: string | null;
   updatedAt: string;
@@ -259,11 +264,20 @@ export async function getTransmission(db: Db, { merchantId, id }: { merchantId: 
         .where(and(eq(orders.id, t.t.orderId), eq(orders.merchantId, merchantId)))
     : [];
   const r = t.t;
+  const [sale] =
+    r.status === "held" && r.orderId
+      ? await db
+          .select({ id: transmissions.id })
+          .from(transmissions)
+          .where(and(eq(transmissions.merchantId, merchantId), eq(transmissions.orderId, r.orderId), eq(transmissions.type, "sale")))
+          .orderBy(sql`${transmissions.seq} desc`)
+          .limit(1)
+      : [];
   return {
     ...commonFields(r),
     updatedAt: r.updatedAt.toISOString(),
     payload: r.payload,
-    lastError: r.lastError,
+    waitingForSaleId: sale?.id ?? null,
     lastResponseBody: r.lastResponseBody,
     resendOf: r.resendOf,
     triggeredByEmail: t.triggeredByEmail,
@@ -345,7 +359,7 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
     await db.execute(sql`
       select ${transmissions.status} as status, count(*)::int as n
         from ${transmissions}
-       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.status} in ('pending', 'sending', 'paused')
+       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.status} in ('pending', 'sending', 'paused', 'held')
        group by 1`),
   );
   const [last] = await db
@@ -376,7 +390,7 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
   return {
     delivered24h: count(day, "delivered"),
     failed24h: count(day, "failed"),
-    waiting: count(open, "pending", "sending"),
+    waiting: count(open, "pending", "sending", "held"),
     paused: count(open, "paused"),
     lastSuccessAt: last?.at ? last.at.toISOString() : null,
     range,
