@@ -153,9 +153,22 @@ test.describe("admin", () => {
   test("a stale key shows the banner; saving a new key delivers what waited, without further action", async ({ page }) => {
     test.setTimeout(120_000);
     const id = await openFirstOrderIn(page, "Shipping Department");
+    const deliveredSales = async () => (await sim.notifications({ reqType: "sale", orderId: id })).filter((n) => n.outcome === "delivered").length;
+    const before = await deliveredSales();
     await sim.setKey(DEMO_KEY, "stale");
     await resendFromTools(page);
     await expect(page.getByText("Waiting for a new API key")).toBeVisible({ timeout: 30_000 });
+
+    // Resending again while that Sale waits queues no second copy: the dialog says it goes out by itself.
+    await page.getByRole("button", { name: "Tools" }).click();
+    await page.getByRole("menuitem", { name: RESEND }).click();
+    const again = page.getByRole("dialog", { name: RESEND });
+    await again.getByRole("button", { name: "Resend to ONTRAPORT" }).click();
+    await expect(again.getByText(/goes out by itself, once, when an admin saves a new key/)).toBeVisible();
+    await expect(again.getByRole("button", { name: "Send it now" })).toHaveCount(0);
+    await screenshot(page, "resend-waiting-sale");
+    await again.getByRole("button", { name: "OK" }).click();
+    await expect(again).toBeHidden();
 
     await page.goto("/orders");
     const banner = page.getByRole("alert").filter({ hasText: "ONTRAPORT no longer accepts your API key" });
@@ -173,6 +186,8 @@ test.describe("admin", () => {
 
     await page.goto(`${LOG}?q=${id}`);
     await expect(logTable(page).getByRole("row").filter({ hasText: "(manual)" }).first().getByText("Delivered")).toBeVisible({ timeout: 45_000 });
+    // Two resends, one Sale: ONTRAPORT received it once.
+    expect(await deliveredSales()).toBe(before + 1);
     await page.goto("/orders");
     await expect(page.getByText("ONTRAPORT no longer accepts your API key")).toHaveCount(0);
   });
