@@ -7,10 +7,12 @@
  * Flags win over the environment; keys from both are added together.
  */
 import { parseArgs } from "node:util";
+import { MAX_LATENCY_MS } from "../lib/ontraport-sim/latency";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startSimulator } from "../lib/ontraport-sim/server";
 
 const USAGE = `usage: npm run sim -- [--host 127.0.0.1] [--port 4010] [--rate-limit 180] [--key KEY]...
-environment: SIM_HOST, SIM_PORT, SIM_RATE_LIMIT, SIM_KEYS (comma separated)`;
+                        [--latency-ms 0] [--jitter-ms 0]
+environment: SIM_HOST, SIM_PORT, SIM_RATE_LIMIT, SIM_KEYS (comma separated), SIM_LATENCY_MS, SIM_JITTER_MS`;
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`);
@@ -26,7 +28,15 @@ function intOption(name: string, raw: string | undefined, fallback: number, min:
 }
 
 async function main(): Promise<void> {
-  let values: { host?: string; port?: string; "rate-limit"?: string; key?: string[]; help?: boolean };
+  let values: {
+    host?: string;
+    port?: string;
+    "rate-limit"?: string;
+    key?: string[];
+    "latency-ms"?: string;
+    "jitter-ms"?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -34,6 +44,8 @@ async function main(): Promise<void> {
         port: { type: "string" },
         "rate-limit": { type: "string" },
         key: { type: "string", multiple: true },
+        "latency-ms": { type: "string" },
+        "jitter-ms": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -56,13 +68,27 @@ async function main(): Promise<void> {
     1,
     Number.MAX_SAFE_INTEGER,
   );
+  const latencyMs = intOption(
+    values["latency-ms"] !== undefined ? "--latency-ms" : "SIM_LATENCY_MS",
+    values["latency-ms"] ?? env.SIM_LATENCY_MS,
+    0,
+    0,
+    MAX_LATENCY_MS,
+  );
+  const jitterMs = intOption(
+    values["jitter-ms"] !== undefined ? "--jitter-ms" : "SIM_JITTER_MS",
+    values["jitter-ms"] ?? env.SIM_JITTER_MS,
+    0,
+    0,
+    MAX_LATENCY_MS,
+  );
   const keys = new Set<string>();
   for (const k of (env.SIM_KEYS ?? "").split(",")) if (k.trim() !== "") keys.add(k.trim());
   for (const k of values.key ?? []) if (k !== "") keys.add(k);
 
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    sim = await startSimulator({ host, port, rateLimit, keys });
+    sim = await startSimulator({ host, port, rateLimit, keys, latencyMs, jitterMs });
   } catch (e) {
     const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
     const msg = code === "EADDRINUSE" ? `${host}:${port} is already in use` : e instanceof Error ? e.message : String(e);
@@ -70,7 +96,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(
-    `ontraport-sim listening on ${sim.endpoint} (${keys.size} key${keys.size === 1 ? "" : "s"}, ${rateLimit} requests/min per key)\n`,
+    `ontraport-sim listening on ${sim.endpoint} (${keys.size} key${keys.size === 1 ? "" : "s"}, ${rateLimit} requests/min per key${
+      latencyMs > 0 || jitterMs > 0 ? `, latency ${latencyMs} ± ${jitterMs} ms` : ""
+    })\n`,
   );
 
   let stopping = false;

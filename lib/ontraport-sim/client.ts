@@ -13,6 +13,8 @@ import type {
   FaultSpec,
   KeyInfo,
   KeyState,
+  LatencyInfo,
+  LatencySpec,
   NotificationFilter,
   NotificationRecord,
   PendingFault,
@@ -70,6 +72,24 @@ export class SimClient {
 
   clearFaults(): Promise<PendingFault[]> {
     return this.call<PendingFault[]>("DELETE", "faults");
+  }
+
+  /**
+   * Set the answer latency (`baseMs` ± `jitterMs`), globally or for one `key` (XML key or REST
+   * App ID; it overrides the global one). `{ baseMs: 0, jitterMs: 0 }` clears; `{ hang: true, key }`
+   * makes that key's requests never get an answer.
+   */
+  setLatency(spec: LatencySpec): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("POST", "latency", spec);
+  }
+
+  latency(): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("GET", "latency");
+  }
+
+  /** No latency at all, not even the start-up one. */
+  clearLatency(): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("DELETE", "latency");
   }
 
   /** Recorded notifications, oldest first. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { HANG, LatencySettings, MAX_LATENCY_MS, normalizeLatency } from "./latency";
 import { RollingWindowLimiter } from "./rate-limit";
 import { SimState, normalizeFault } from "./state";
 import {
@@ -54,6 +55,12 @@ export interface SimulatorOptions {
   maxPixels?: number;
   /** Largest accepted request body; default 1 MiB (413 beyond). */
   maxBodyBytes?: number;
+  /** Every answer waits this long (plus jitter); default 0. `POST /__sim/reset` comes back to it. */
+  latencyMs?: number;
+  /** Uniform jitter around `latencyMs` (answers wait latencyMs ± jitterMs, never negative); default 0. */
+  jitterMs?: number;
+  /** Random source in [0, 1) for the jitter; default Math.random (tests may pin it). */
+  random?: () => number;
 }
 
 export interface RunningSimulator {
@@ -96,6 +103,8 @@ interface Exchange {
   reqType: string;
   data: string;
   fingerprint: string | null;
+  /** The `key` form field (for the per-key latency); never recorded. */
+  key: string | null;
   keyRead: boolean;
   delayMs: number;
 }
@@ -134,6 +143,12 @@ function decodeFormPart(s: string): string {
 
 function errorXml(message: string): string {
   return `<error>${escapeText(message)}</error>`;
+}
+
+function checkMs(name: string, v: number | undefined): number {
+  if (v === undefined) return 0;
+  if (!Number.isInteger(v) || v < 0 || v > MAX_LATENCY_MS) throw new RangeError(`${name} must be an integer from 0 to ${MAX_LATENCY_MS}`);
+  return v;
 }
 
 function hostForUrl(host: string): string {
@@ -221,6 +236,10 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
   });
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const latency = new LatencySettings(
+    { baseMs: checkMs("latencyMs", opts.latencyMs), jitterMs: checkMs("jitterMs", opts.jitterMs), hang: false },
+    opts.random ?? Math.random,
+  );
 
   const isoNow = (): string => new Date(now()).toISOString();
 
@@ -238,7 +257,18 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       timers.delete(t);
       if (!closing) fn();
     }, ms);
+    t.unref();
     timers.add(t);
+  }
+
+  /**
+   * Answer after the fault delay plus the latency for `key`; a hanging key never answers (the
+   * connection stays open until the client gives up or the simulator closes).
+   */
+  function answerLater(key: string | null, faultDelayMs: number, fn: () => void): void {
+    const extra = latency.delayFor(key);
+    if (extra === HANG) return;
+    later(faultDelayMs + extra, fn);
   }
 
   function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string | number>): void {
@@ -292,12 +322,11 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     }
     const { res } = x;
     if (status === 0) {
-      later(x.delayMs, () => res.socket?.destroy());
+      answerLater(x.key, x.delayMs, () => res.socket?.destroy());
       return;
     }
     const h = headers === null ? XML_HEADERS : { "Content-Type": XML_TYPE, ...headers };
-    if (x.delayMs > 0) later(x.delayMs, () => send(res, status, responseBody, h));
-    else send(res, status, responseBody, h);
+    answerLater(x.key, x.delayMs, () => send(res, status, responseBody, h));
   }
 
   function handleNotification(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -310,6 +339,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       reqType: "",
       data: "",
       fingerprint: null,
+      key: null,
       keyRead: false,
       delayMs: 0,
     };
@@ -341,6 +371,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     x.data = form.data ?? "";
     x.keyRead = x.reqType === "key";
     x.fingerprint = key === undefined || key === "" ? null : state.fingerprint(key);
+    x.key = key ?? null;
     if (x.keyRead) state.stats.keyReads++;
     else state.stats.received++;
 
@@ -453,6 +484,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           const all = body.all === true;
           state.reset({ keys: all });
           limiter.clear();
+          latency.reset();
           if (all) {
             limiter.setLimit(initialConfig.rateLimit);
             limiter.setWindowMs(initialConfig.windowMs);
@@ -510,6 +542,23 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           sendJson(res, 200, state.listNotifications(filter));
           return;
         }
+        case "latency": {
+          if (!allow("GET", "POST", "DELETE")) return;
+          if (method === "POST") {
+            const body = await readJson(req);
+            let parsed: ReturnType<typeof normalizeLatency>;
+            try {
+              parsed = normalizeLatency(body);
+            } catch (e) {
+              throw new HttpError(400, e instanceof Error ? e.message : String(e));
+            }
+            latency.set(parsed.key, parsed.setting);
+          } else if (method === "DELETE") {
+            latency.clear();
+          }
+          sendJson(res, 200, latency.info());
+          return;
+        }
         case "pixels": {
           if (!allow("GET")) return;
           const orderId = new URLSearchParams(query).get("orderId");
@@ -540,7 +589,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
         }
         default:
           sendJson(res, 404, {
-            error: `unknown control route /__sim/${route}; known: reset, keys, faults, notifications, pixels, stats, config`,
+            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config`,
           });
       }
     } catch (e) {

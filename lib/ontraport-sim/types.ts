@@ -225,3 +225,24 @@ export interface KeyInfo {
   fingerprint: string;
   state: KeyState;
 }
+
+/** Answer latency: each answer waits `baseMs` ± uniform `jitterMs` (never negative); `hang` never answers. */
+export interface LatencySetting {
+  baseMs: number;
+  jitterMs: number;
+  hang: boolean;
+}
+
+/** Body of `POST /__sim/latency`: the global setting, or one key's (XML `key` field or REST App ID). */
+export interface LatencySpec {
+  baseMs?: number;
+  jitterMs?: number;
+  hang?: boolean;
+  key?: string;
+}
+
+/** `GET /__sim/latency`: per-key settings by key fingerprint (never the key). */
+export interface LatencyInfo {
+  global: LatencySetting;
+  keys: (LatencySetting & { fingerprint: string })[];
+}
