@@ -94,8 +94,12 @@ export class SimClient {
 
   /** Recorded notifications, oldest first. */
   notifications(filter: NotificationFilter = {}): Promise<NotificationRecord[]> {
-    const { limit, ...rest } = filter;
-    const query = toQuery({ ...rest, limit: limit === undefined ? undefined : String(limit) });
+    const { limit, accepted, ...rest } = filter;
+    const query = toQuery({
+      ...rest,
+      accepted: accepted === undefined ? undefined : String(accepted),
+      limit: limit === undefined ? undefined : String(limit),
+    });
     return this.call<NotificationRecord[]>("GET", `notifications${query}`);
   }
 

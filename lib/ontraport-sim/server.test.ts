@@ -368,6 +368,36 @@ describe("duplicates", () => {
     expect((await client.notifications({ transmissionId: "rej" })).map((r) => r.duplicate)).toEqual([false, false]);
   });
 
+  it("counts business facts repeated under a different transmission id as duplicateFacts", async () => {
+    const other = SAMPLE_SALE.replace(/DEMO-10042/g, "DEMO-2");
+    await sale({ transmissionId: "s-1" });
+    await sale({ transmissionId: "s-1" }); // same id: a duplicate, not a duplicate fact
+    await sale({ transmissionId: "s-2" }); // same order, new id: duplicate fact
+    await sale({ transmissionId: "s-3", data: other }); // another order
+    await sale({ transmissionId: "s-4", data: SAMPLE_SALE.replace("<tax>3.19</tax>", "") }); // rejected: not accepted
+    await sale(); // no id, same order: duplicate fact
+    await post({ reqType: "refund", data: SAMPLE_REFUND, transmissionId: "r-1" });
+    await post({ reqType: "refund", data: SAMPLE_REFUND.replace('id="5f0e', 'id="6f0e'), transmissionId: "r-2" }); // same refund id
+    await post({ reqType: "refund", data: SAMPLE_REFUND.replace(/R-5521/g, "R-9"), transmissionId: "r-3" }); // another refund
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status, transmissionId: "a-1" });
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status, transmissionId: "a-2" }); // identical data
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status.replace('status="card declined"', 'status="cancelled"'), transmissionId: "a-3" });
+    await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-1" });
+    await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-2" });
+    const stats = await client.stats();
+    expect(stats).toMatchObject({ delivered: 13, duplicates: 1, duplicateFacts: 5 });
+    const facts = (await client.notifications()).filter((n) => n.duplicateFact).map((n) => n.transmissionId);
+    expect(facts).toEqual(["s-2", null, "r-2", "a-2", "f-2"]);
+    const accepted = await client.notifications({ accepted: true, reqType: "sale" });
+    expect(accepted.map((n) => n.transmissionId)).toEqual(["s-1", "s-1", "s-2", "s-3", null]);
+    expect((await client.notifications({ accepted: false })).map((n) => n.transmissionId)).toEqual(["s-4"]);
+    const bad = await httpRequest(`${sim.url}/__sim/notifications?accepted=yes`, "GET");
+    expect(bad.status).toBe(400);
+    await client.reset();
+    await sale({ transmissionId: "s-9" });
+    expect((await client.stats()).duplicateFacts).toBe(0);
+  });
+
   it("reset forgets delivered ids", async () => {
     await sale({ transmissionId: "x" });
     await client.reset();
@@ -453,6 +483,7 @@ describe("bad requests", () => {
       badRequests: 1,
       faulted: 1,
       duplicates: 0,
+      duplicateFacts: 0,
       keyReads: 1,
       pixels: 0,
     });

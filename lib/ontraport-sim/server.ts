@@ -294,6 +294,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     parsed?: ParsedNotification | null,
     resultId: string | null = null,
     duplicate = false,
+    duplicateFact = false,
   ): void {
     if (!x.keyRead) {
       const s = state.stats;
@@ -316,6 +317,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
         error,
         resultId,
         duplicate,
+        duplicateFact,
         path: x.path,
       };
       state.record(rec);
@@ -439,8 +441,10 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     const resultId = state.nextResultId();
     const duplicate = state.markDelivered(x.transmissionId);
     if (duplicate) state.stats.duplicates++;
+    const duplicateFact = !duplicate && state.markFact(reqType, result.parsed, x.data);
+    if (duplicateFact) state.stats.duplicateFacts++;
     const answer = `<result><status>Success</status><id>${resultId}</id></result>`;
-    finish(x, "delivered", 200, answer, headers, null, result.parsed, resultId, duplicate);
+    finish(x, "delivered", 200, answer, headers, null, result.parsed, resultId, duplicate, duplicateFact);
   }
 
   // ---- pixel ---------------------------------------------------------------------------------
@@ -534,6 +538,11 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           if (orderId !== null) filter.orderId = orderId;
           if (transmissionId !== null) filter.transmissionId = transmissionId;
           if (outcome !== null) filter.outcome = outcome as Outcome;
+          const accepted = p.get("accepted");
+          if (accepted !== null) {
+            if (accepted !== "true" && accepted !== "false") throw new HttpError(400, 'accepted must be "true" or "false"');
+            filter.accepted = accepted === "true";
+          }
           const limit = p.get("limit");
           if (limit !== null) {
             if (!/^\d+$/.test(limit)) throw new HttpError(400, "limit must be a whole number");

@@ -142,6 +142,11 @@ export interface NotificationRecord {
   resultId: string | null;
   /** Delivered, and its transmission id had already been delivered before. */
   duplicate: boolean;
+  /**
+   * Delivered under a new transmission id, but repeating a business fact already delivered under
+   * another one (same sale order id, same refund id, identical auto_order_status/affiliate data).
+   */
+  duplicateFact: boolean;
   /** Request path (`/`, `/cdata.php` or `/pdata.php`). */
   path: string;
 }
@@ -152,6 +157,8 @@ export interface NotificationFilter {
   orderId?: string;
   transmissionId?: string;
   outcome?: Outcome;
+  /** `true`: only delivered ones (answered Success); `false`: only the others. */
+  accepted?: boolean;
   /** Only the newest N matching records (still oldest first). */
   limit?: number;
 }
@@ -186,6 +193,12 @@ export interface SimStats {
   faulted: number;
   /** Delivered notifications whose X-Transmission-Id had already been delivered. */
   duplicates: number;
+  /**
+   * Delivered notifications, not counted in `duplicates`, that repeat a business fact already
+   * delivered under a different X-Transmission-Id (or without one): same sale order id, same
+   * refund id, identical `data` for auto_order_status and affiliate.
+   */
+  duplicateFacts: number;
   /** `reqType=key` requests (Test connection), whatever their outcome. */
   keyReads: number;
   /** Pixel hits on `GET /p`. */
