@@ -1,7 +1,7 @@
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SimClient } from "./client";
-import { SAMPLES, SAMPLE_REFUND, SAMPLE_SALE } from "./samples";
+import { SAMPLES, SAMPLE_REFUND, SAMPLE_REFUND_ADJUSTMENT, SAMPLE_SALE } from "./samples";
 import { INVALID_KEY_MESSAGE, MALFORMED_BODY, startSimulator, type RunningSimulator } from "./server";
 import { keyFingerprint } from "./state";
 import { httpRequest, postNotification, type PostOptions } from "./test-helpers";
@@ -47,6 +47,20 @@ describe("response table", () => {
     expect(res.headers["x-rate-limit-limit"]).toBe("180");
     expect(res.headers["x-rate-limit-remaining"]).toBe("179");
     expect(res.headers["x-rate-limit-reset"]).toBeUndefined();
+  });
+
+  it("2xx Success for a price adjustment refund, <error> when it has lines too", async () => {
+    const ok = await post({ reqType: "refund", data: SAMPLE_REFUND_ADJUSTMENT, transmissionId: "adj-1" });
+    expect(ok.text).toMatch(/^<result><status>Success<\/status>/);
+    const [rec] = await client.notifications({ transmissionId: "adj-1" });
+    expect(rec?.parsed).toMatchObject({ refundId: "R-5522", adjustment: "10.00", amount: "10.80" });
+    const both = SAMPLE_REFUND_ADJUSTMENT.replace(
+      "<adjustment>",
+      '<purchase product_name="Red Shirt" item_id="SHIRT-RED" quantity="1" total="19.95"/><adjustment>',
+    );
+    const bad = await post({ reqType: "refund", data: both });
+    expect(bad.status).toBe(200);
+    expect(bad.text).toBe("<error>refund: refund has both &lt;purchase&gt; lines and an &lt;adjustment&gt;: send one or the other</error>");
   });
 
   it("2xx <error> for bad content, naming what is wrong", async () => {

@@ -106,6 +106,8 @@ export interface ParsedNotification {
   /** `"true"` / `"false"` as received. */
   refundFull?: string | undefined;
   refundReason?: string | undefined;
+  /** refund `<adjustment>` (a price adjustment, which has no purchase lines) */
+  adjustment?: string | undefined;
   /** refund `<amount>` */
   amount?: string | undefined;
   autoOrderCode?: string | undefined;
