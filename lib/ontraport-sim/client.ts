@@ -23,6 +23,14 @@ import type {
   SimConfig,
   SimStats,
 } from "./types";
+import type {
+  RestAccountInfo,
+  RestAccountState,
+  RestObjectsFilter,
+  RestRequestFilter,
+  RestRequestRecord,
+  RestRow,
+} from "./rest/types";
 
 export class SimClientError extends Error {
   constructor(
@@ -90,6 +98,27 @@ export class SimClient {
   /** No latency at all, not even the start-up one. */
   clearLatency(): Promise<LatencyInfo> {
     return this.call<LatencyInfo>("DELETE", "latency");
+  }
+
+  /** Add a REST account (App ID + key) or change its state (`stale`: 401, `forbidden`: 403). */
+  setRestAccount(appId: string, key: string, state: RestAccountState = "valid"): Promise<RestAccountInfo> {
+    return this.call<RestAccountInfo>("POST", "rest/accounts", { appId, key, state });
+  }
+
+  restAccounts(): Promise<RestAccountInfo[]> {
+    return this.call<RestAccountInfo[]>("GET", "rest/accounts");
+  }
+
+  /** Recorded REST calls, oldest first. */
+  restRequests(filter: RestRequestFilter = {}): Promise<RestRequestRecord[]> {
+    return this.call<RestRequestRecord[]>("GET", `rest/requests${toQuery({ ...filter })}`);
+  }
+
+  /** Stored objects of one type (`condition` as the API takes it; a non-string is JSON-encoded). */
+  async restObjects(objectID: number, filter: Omit<RestObjectsFilter, "condition"> & { condition?: unknown } = {}): Promise<RestRow[]> {
+    const condition = filter.condition === undefined || typeof filter.condition === "string" ? filter.condition : JSON.stringify(filter.condition);
+    const { data } = await this.call<{ data: RestRow[] }>("GET", `rest/objects/${objectID}${toQuery({ condition, appId: filter.appId })}`);
+    return data;
   }
 
   /** Recorded notifications, oldest first. */

@@ -7,7 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import { HANG, LatencySettings, MAX_LATENCY_MS, normalizeLatency } from "./latency";
 import { RollingWindowLimiter } from "./rate-limit";
-import { SimState, normalizeFault } from "./state";
+import { BodyError, parseBody, parseFormNested } from "./rest/body";
+import { callRest } from "./rest/api";
+import { ConditionError, parseCondition } from "./rest/condition";
+import { RestStore } from "./rest/store";
+import { REST_ACCOUNT_STATES, type RestAccountState, type RestRequestRecord } from "./rest/types";
+import { REST_FAULT_TYPE, SimState, keyFingerprint, normalizeFault } from "./state";
 import {
   REQ_TYPES,
   isNotificationType,
@@ -35,6 +40,12 @@ export const INVALID_KEY_MESSAGE = "Invalid AppId / Key Combination";
 export const STALE_KEY_MESSAGE = "API key is no longer valid (stale); generate a new key in ONTRAPORT";
 /** The body of a `malformed` fault: a 200 whose body is not XML a parser accepts. */
 export const MALFORMED_BODY = "<result><status>Succ";
+/** The body of a `malformed` fault on a REST call: a 200 whose body is cut-off JSON. */
+export const MALFORMED_JSON_BODY = '{"code":0,"data":{"id":';
+/** ONTRAPORT's text for missing or wrong REST credentials (401). */
+export const REST_UNAUTHORIZED_MESSAGE = "Your App ID and API Key do not authenticate.";
+/** The simulator's text for a REST account marked `forbidden` (403). */
+export const REST_FORBIDDEN_MESSAGE = "You do not have permission to perform this action.";
 
 export interface SimulatorOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -61,6 +72,8 @@ export interface SimulatorOptions {
   jitterMs?: number;
   /** Random source in [0, 1) for the jitter; default Math.random (tests may pin it). */
   random?: () => number;
+  /** REST accounts (App ID + key) valid from the start. */
+  restAccounts?: Iterable<{ appId: string; key: string }>;
 }
 
 export interface RunningSimulator {
@@ -242,6 +255,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
   );
 
   const isoNow = (): string => new Date(now()).toISOString();
+  const rest = new RestStore(opts.restAccounts ?? [], opts.maxNotifications ?? DEFAULT_MAX_NOTIFICATIONS);
 
   function config(): SimConfig {
     const c = limiter.config;
@@ -447,6 +461,99 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     finish(x, "delivered", 200, answer, headers, null, result.parsed, resultId, duplicate, duplicateFact);
   }
 
+  // ---- REST API v1 ------------------------------------------------------------------------
+
+  function restHeaders(appId: string | null): Record<string, string | number> {
+    const h: Record<string, string | number> = { "Content-Type": JSON_TYPE };
+    const w = limiter.peek(`rest\u0000${appId ?? ""}`);
+    h["X-Rate-Limit-Limit"] = w.limit;
+    h["X-Rate-Limit-Remaining"] = w.remaining;
+    h["X-Rate-Limit-Reset"] = w.resetSeconds;
+    return h;
+  }
+
+  function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: string): void {
+    const method = (req.method ?? "GET").toUpperCase();
+    const appHeader = req.headers["api-appid"];
+    const keyHeader = req.headers["api-key"];
+    const appId = typeof appHeader === "string" && appHeader !== "" ? appHeader : null;
+    const apiKey = typeof keyHeader === "string" && keyHeader !== "" ? keyHeader : null;
+    const contentType = req.headers["content-type"] ?? "";
+    const rec: RestRequestRecord = {
+      seq: 0,
+      receivedAt: isoNow(),
+      method,
+      path,
+      query: parseFormNested(query),
+      body: null,
+      status: 0,
+      response: null,
+      appIdFingerprint: appId === null ? null : keyFingerprint(appId),
+    };
+    const answer = (status: number, body: unknown, headers: Record<string, string | number>, delayMs = 0): void => {
+      rec.seq = rest.nextRequestSeq();
+      rec.status = status;
+      rec.response = body;
+      rest.record(rec);
+      if (status === 0) {
+        answerLater(appId, delayMs, () => res.socket?.destroy());
+        return;
+      }
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      answerLater(appId, delayMs, () => send(res, status, text, headers));
+    };
+    readBody(req, maxBody).then(
+      (text) => {
+        let params: Record<string, unknown> = { ...rec.query };
+        let bodyError: string | null = null;
+        if (text !== "") {
+          try {
+            const decoded = parseBody(contentType, text);
+            rec.body = decoded;
+            params = { ...params, ...decoded };
+          } catch (e) {
+            rec.body = text;
+            bodyError = e instanceof BodyError ? e.message : String(e);
+          }
+        }
+        const fault = state.takeFault(REST_FAULT_TYPE);
+        let delayMs = 0;
+        if (fault !== undefined) {
+          delayMs = fault.delayMs ?? 0;
+          if (fault.drop) return answer(0, null, {}, delayMs);
+          if (fault.malformed) return answer(200, MALFORMED_JSON_BODY, restHeaders(appId), delayMs);
+          if (fault.status !== undefined) {
+            const h = restHeaders(appId);
+            if (fault.status === 429) Object.assign(h, { "X-Rate-Limit-Remaining": 0, "X-Rate-Limit-Reset": 1 });
+            return answer(fault.status, { code: 1, message: `Simulated fault: HTTP ${fault.status}` }, h, delayMs);
+          }
+        }
+        const account = appId === null ? undefined : rest.account(appId);
+        if (account === undefined || apiKey === null || account.key !== apiKey || account.state === "stale") {
+          return answer(401, { code: 1, message: REST_UNAUTHORIZED_MESSAGE }, restHeaders(appId), delayMs);
+        }
+        if (account.state === "forbidden") {
+          return answer(403, { code: 1, message: REST_FORBIDDEN_MESSAGE }, restHeaders(appId), delayMs);
+        }
+        const decision = limiter.hit(`rest\u0000${account.appId}`);
+        if (!decision.allowed) {
+          const h = restHeaders(appId);
+          h["X-Rate-Limit-Remaining"] = 0;
+          h["X-Rate-Limit-Reset"] = decision.resetSeconds;
+          const message = `Too Many Requests - You have exceeded your maximum rate limit of ${decision.limit} requests per minute`;
+          return answer(429, { code: 1, message }, h, delayMs);
+        }
+        if (bodyError !== null) return answer(400, { code: 1, message: bodyError }, restHeaders(appId), delayMs);
+        const result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        return answer(result.status, result.body, restHeaders(appId), delayMs);
+      },
+      (e: unknown) => {
+        if (e instanceof HttpError) answer(e.status, { code: 1, message: e.message }, { ...restHeaders(appId), Connection: "close" });
+        else req.socket.destroy();
+      },
+    );
+  }
+
   // ---- pixel ---------------------------------------------------------------------------------
 
   function handlePixel(req: IncomingMessage, res: ServerResponse, query: string): void {
@@ -487,6 +594,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           const body = await readJson(req);
           const all = body.all === true;
           state.reset({ keys: all });
+          rest.reset({ accounts: all });
           limiter.clear();
           latency.reset();
           if (all) {
@@ -568,6 +676,34 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           sendJson(res, 200, latency.info());
           return;
         }
+        case "rest/accounts": {
+          if (!allow("GET", "POST")) return;
+          if (method === "GET") {
+            sendJson(res, 200, rest.listAccounts());
+            return;
+          }
+          const body = await readJson(req);
+          for (const k of Object.keys(body)) {
+            if (k !== "appId" && k !== "key" && k !== "state") throw new HttpError(400, `unknown account field "${k}" (known: appId, key, state)`);
+          }
+          const { appId, key } = body;
+          const st = body.state ?? "valid";
+          if (typeof appId !== "string" || appId === "") throw new HttpError(400, "appId must be a non-empty string");
+          if (typeof key !== "string" || key === "") throw new HttpError(400, "key must be a non-empty string");
+          if (typeof st !== "string" || !(REST_ACCOUNT_STATES as readonly string[]).includes(st)) {
+            throw new HttpError(400, 'state must be "valid", "stale" or "forbidden"');
+          }
+          sendJson(res, 200, rest.setAccount(appId, key, st as RestAccountState));
+          return;
+        }
+        case "rest/requests": {
+          if (!allow("GET")) return;
+          const p = new URLSearchParams(query);
+          const path = p.get("path");
+          const appId = p.get("appId");
+          sendJson(res, 200, rest.listRequests({ ...(path === null ? {} : { path }), ...(appId === null ? {} : { appId }) }));
+          return;
+        }
         case "pixels": {
           if (!allow("GET")) return;
           const orderId = new URLSearchParams(query).get("orderId");
@@ -597,8 +733,23 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           return;
         }
         default:
+          if (route.startsWith("rest/objects/")) {
+            if (!allow("GET")) return;
+            const idText = route.slice("rest/objects/".length);
+            if (!/^\d+$/.test(idText)) throw new HttpError(400, "objectID must be a whole number");
+            const p = new URLSearchParams(query);
+            let where;
+            try {
+              where = parseCondition(p.get("condition") ?? undefined);
+            } catch (e) {
+              if (e instanceof ConditionError) throw new HttpError(400, `bad condition: ${e.message}`);
+              throw e;
+            }
+            sendJson(res, 200, { data: rest.objects(Number(idText), where, p.get("appId") ?? undefined) });
+            return;
+          }
           sendJson(res, 404, {
-            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config`,
+            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config, rest/accounts, rest/requests, rest/objects/<objectID>`,
           });
       }
     } catch (e) {
@@ -614,6 +765,14 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     const method = req.method ?? "GET";
     if (path.startsWith("/__sim/")) {
       void handleControl(req, res, path, query);
+      return;
+    }
+    if (path === "/1" || path.startsWith("/1/")) {
+      try {
+        handleRest(req, res, path, query);
+      } catch (e) {
+        sendJson(res, 500, { code: 1, message: e instanceof Error ? e.message : String(e) });
+      }
       return;
     }
     if (NOTIFICATION_PATHS.has(path)) {

@@ -31,6 +31,16 @@ export function factKey(reqType: string, parsed: ParsedNotification | null, data
   return null;
 }
 
+/**
+ * The `reqType` REST calls take faults under: a fault whose `reqTypes` include "rest", or that has
+ * the default `reqTypes` (the four notification types), applies to REST calls too.
+ */
+export const REST_FAULT_TYPE = "rest";
+
+function isDefaultScope(f: PendingFault): boolean {
+  return f.reqTypes.length === NOTIFICATION_TYPES.length && NOTIFICATION_TYPES.every((t, i) => f.reqTypes[i] === t);
+}
+
 /** Fixed-capacity FIFO: pushing onto a full ring drops the oldest item. */
 export class Ring<T> {
   private items: (T | undefined)[];
@@ -223,7 +233,7 @@ export class SimState {
   /** Take one use of the first pending fault that applies to `reqType`, if any. */
   takeFault(reqType: string): Omit<PendingFault, "count" | "reqTypes"> | undefined {
     if (this.faults.length === 0) return undefined;
-    const i = this.faults.findIndex((f) => f.reqTypes.includes(reqType));
+    const i = this.faults.findIndex((f) => f.reqTypes.includes(reqType) || (reqType === REST_FAULT_TYPE && isDefaultScope(f)));
     if (i < 0) return undefined;
     const f = this.faults[i] as PendingFault;
     f.count--;
