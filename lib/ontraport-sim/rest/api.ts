@@ -428,6 +428,27 @@ function refund(call: RestCall): RestAnswer {
   return ok(call, "Refunded");
 }
 
+const NAMES: Record<number, string> = {
+  [OBJECT.contact]: "Contact",
+  [OBJECT.note]: "Note",
+  [OBJECT.tag]: "Tag",
+  [OBJECT.product]: "Product",
+  [OBJECT.purchase]: "Purchase",
+  [OBJECT.transaction]: "Transaction",
+  [OBJECT.tax]: "Tax",
+};
+
+/** `GET /objects/meta[?objectID=N]`: the object types by id (fields are not described). */
+function meta(call: RestCall): RestAnswer {
+  const wanted = call.params.objectID === undefined ? undefined : objectIdParam(call.params);
+  const out: Record<string, { name: string; fields: Record<string, never> }> = {};
+  for (const [id, name] of Object.entries(NAMES)) {
+    if (wanted === undefined || wanted === Number(id)) out[id] = { name, fields: {} };
+  }
+  if (Object.keys(out).length === 0) throw bad(`unknown objectID ${String(wanted)}`);
+  return ok(call, out);
+}
+
 // ---- routing ---------------------------------------------------------------------------------------
 
 function route(call: RestCall): RestAnswer {
@@ -457,6 +478,8 @@ function route(call: RestCall): RestAnswer {
       return saveOrUpdate(call, objectIdParam(p, OBJECT.contact));
     } else if (second === "getinfo" && m === "GET") {
       return getInfo(call, objectIdParam(p));
+    } else if (second === "meta" && m === "GET") {
+      return meta(call);
     } else if (second === "getbyemail" && m === "GET") {
       return getByEmail(call);
     } else if ((second === "tag" || second === "tagbyname") && (m === "PUT" || m === "DELETE")) {

@@ -496,6 +496,11 @@ describe("control API", () => {
     expect(await contact()).toBe("1"); // ids count from 1 again
   });
 
+  it("answers the cheap key checks (objects?range=1, objects/meta)", async () => {
+    expect(data(await api("GET", "/objects/meta", { query: { format: "byId", objectID: 0 } }))).toEqual({ "0": { name: "Contact", fields: {} } });
+    expect((await api("GET", "/objects/meta", { key: "wrong" })).status).toBe(401);
+  });
+
   it("unknown endpoints answer 404 JSON, bad bodies 400", async () => {
     const res = await api("GET", "/Nowhere");
     expect(res.status).toBe(404);
