@@ -1,7 +1,8 @@
 /**
  * The ONTRAPORT simulator: a small node:http server that answers as ONTRAPORT does, per
- * docs/ontraport-protocol.md ("The simulator"). Start it in-process with `startSimulator()`
- * (tests) or through `npm run sim` (scripts/sim.ts).
+ * docs/ontraport-protocol.md ("The simulator"), plus a subset of the REST API v1 under `/1/`
+ * (rest/). Start it in-process with `startSimulator()` (tests) or through `npm run sim`
+ * (scripts/sim.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
