@@ -30,6 +30,7 @@ import type {
   RestRequestFilter,
   RestRequestRecord,
   RestRow,
+  RestStats,
 } from "./rest/types";
 
 export class SimClientError extends Error {
@@ -107,6 +108,11 @@ export class SimClient {
 
   restAccounts(): Promise<RestAccountInfo[]> {
     return this.call<RestAccountInfo[]>("GET", "rest/accounts");
+  }
+
+  /** REST counters, and transactions logged twice for one external_order_id. */
+  restStats(): Promise<RestStats> {
+    return this.call<RestStats>("GET", "rest/stats");
   }
 
   /** Recorded REST calls, oldest first. */

@@ -491,7 +491,14 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       response: null,
       appIdFingerprint: appId === null ? null : keyFingerprint(appId),
     };
-    const answer = (status: number, body: unknown, headers: Record<string, string | number>, delayMs = 0): void => {
+    const answer = (status: number, body: unknown, headers: Record<string, string | number>, delayMs = 0, faulted = false): void => {
+      const c = rest.counters;
+      c.requests++;
+      if (faulted) c.faulted++;
+      else if (status === 401 || status === 403) c.unauthorized++;
+      else if (status === 429) c.rateLimited++;
+      else if (status >= 200 && status < 300) c.ok++;
+      else c.failed++;
       rec.seq = rest.nextRequestSeq();
       rec.status = status;
       rec.response = body;
@@ -521,12 +528,12 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
         let delayMs = 0;
         if (fault !== undefined) {
           delayMs = fault.delayMs ?? 0;
-          if (fault.drop) return answer(0, null, {}, delayMs);
-          if (fault.malformed) return answer(200, MALFORMED_JSON_BODY, restHeaders(appId), delayMs);
+          if (fault.drop) return answer(0, null, {}, delayMs, true);
+          if (fault.malformed) return answer(200, MALFORMED_JSON_BODY, restHeaders(appId), delayMs, true);
           if (fault.status !== undefined) {
             const h = restHeaders(appId);
             if (fault.status === 429) Object.assign(h, { "X-Rate-Limit-Remaining": 0, "X-Rate-Limit-Reset": 1 });
-            return answer(fault.status, { code: 1, message: `Simulated fault: HTTP ${fault.status}` }, h, delayMs);
+            return answer(fault.status, { code: 1, message: `Simulated fault: HTTP ${fault.status}` }, h, delayMs, true);
           }
         }
         const account = appId === null ? undefined : rest.account(appId);
@@ -697,6 +704,11 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           sendJson(res, 200, rest.setAccount(appId, key, st as RestAccountState));
           return;
         }
+        case "rest/stats": {
+          if (!allow("GET")) return;
+          sendJson(res, 200, rest.stats());
+          return;
+        }
         case "rest/requests": {
           if (!allow("GET")) return;
           const p = new URLSearchParams(query);
@@ -750,7 +762,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
             return;
           }
           sendJson(res, 404, {
-            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config, rest/accounts, rest/requests, rest/objects/<objectID>`,
+            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config, rest/accounts, rest/requests, rest/objects/<objectID>, rest/stats`,
           });
       }
     } catch (e) {

@@ -100,6 +100,7 @@ describe("authentication", () => {
       expect(res.body).toEqual({ code: 1, message: REST_UNAUTHORIZED_MESSAGE });
       expect(res.headers["x-rate-limit-limit"]).toBe("180");
     }
+    expect(await client.restStats()).toMatchObject({ requests: 4, unauthorized: 4, ok: 0 });
   });
 
   it("a stale account answers 401, a forbidden one 403, a valid one 200 with the envelope", async () => {
@@ -276,6 +277,7 @@ describe("transactions", () => {
     expect((await api("PUT", "/transaction/refund", { json: { objectID: 46, ids: [2] } })).status).toBe(200);
     expect((await client.restObjects(46)).map((r) => r.status)).toEqual(["2", "2"]);
     expect((await client.restObjects(17)).every((r) => r.status === "4")).toBe(true);
+    expect(await client.restStats()).toMatchObject({ transactions: 2, duplicateTransactions: 1 });
     expect((await api("PUT", "/transaction/refund", { json: { ids: [99] } })).status).toBe(400);
     expect((await api("PUT", "/transaction/refund", { json: { objectID: 0, ids: [1] } })).status).toBe(400);
     expect((await api("PUT", "/transaction/refund", { json: {} })).status).toBe(400);
@@ -391,6 +393,7 @@ describe("rate limit", () => {
     expect((await postNotification(sim.url, { key: "k", reqType: "sale", data: SAMPLE_SALE })).status).toBe(401); // XML apart
     t = START + 60_000;
     expect((await api("GET", "/Contacts")).status).toBe(200);
+    expect(await client.restStats()).toMatchObject({ requests: 6, ok: 5, rateLimited: 1 });
   });
 });
 
@@ -425,6 +428,16 @@ describe("faults and latency on REST calls", () => {
 
     const statuses = (await client.restRequests({ path: "/Contacts" })).map((r) => r.status);
     expect(statuses).toEqual([500, 200, 200, 502, 200, 0]);
+    expect(await client.restStats()).toEqual({
+      requests: 7,
+      ok: 3,
+      failed: 0,
+      unauthorized: 0,
+      rateLimited: 0,
+      faulted: 4,
+      transactions: 0,
+      duplicateTransactions: 0,
+    });
   });
 
   it("the latency of an App ID applies to its calls", async () => {
@@ -485,6 +498,7 @@ describe("control API", () => {
     await client.setRestAccount("app-2", "key-2");
     await client.setRestAccount(APP, KEY, "stale");
     await client.reset();
+    expect(await client.restStats()).toMatchObject({ requests: 0, ok: 0 });
     expect(await client.restObjects(0)).toEqual([]);
     expect(await client.restRequests()).toEqual([]);
     expect((await client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([

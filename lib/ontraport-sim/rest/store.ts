@@ -4,7 +4,13 @@
  */
 import { Ring, keyFingerprint } from "../state";
 import type { Predicate } from "./condition";
-import type { RestAccountInfo, RestAccountState, RestRequestFilter, RestRequestRecord, RestRow } from "./types";
+import type { RestAccountInfo, RestAccountState, RestRequestFilter, RestRequestRecord, RestRow, RestStats } from "./types";
+
+export type RestCounters = Omit<RestStats, "transactions" | "duplicateTransactions">;
+
+function emptyCounters(): RestCounters {
+  return { requests: 0, ok: 0, failed: 0, unauthorized: 0, rateLimited: 0, faulted: 0 };
+}
 
 /** Object type IDs (ONTRAPORT's SDK `ObjectType`). */
 export const OBJECT = {
@@ -74,6 +80,7 @@ export class RestStore {
   private accountSeq = 0;
   readonly requests: Ring<RestRequestRecord>;
   private requestSeq = 0;
+  counters: RestCounters = emptyCounters();
 
   constructor(initial: Iterable<{ appId: string; key: string }>, maxRequests: number) {
     this.initial = [...initial];
@@ -124,6 +131,22 @@ export class RestStore {
     );
   }
 
+  stats(): RestStats {
+    let transactions = 0;
+    let duplicateTransactions = 0;
+    for (const a of this.accounts.values()) {
+      const seen = new Set<string>();
+      for (const row of a.data.table(OBJECT.transaction).rows.values()) {
+        transactions++;
+        const ext = row.external_order_id;
+        if (ext === undefined || ext === "") continue;
+        if (seen.has(ext)) duplicateTransactions++;
+        else seen.add(ext);
+      }
+    }
+    return { ...this.counters, transactions, duplicateTransactions };
+  }
+
   /** Rows of one object type, of one account or of every account (account after account). */
   objects(objectID: number, where: Predicate, appId?: string): RestRow[] {
     const accounts = appId === undefined ? [...this.accounts.values()] : [this.accounts.get(appId)].filter((a) => a !== undefined);
@@ -137,6 +160,7 @@ export class RestStore {
   reset(opts: { accounts?: boolean } = {}): void {
     this.requests.clear();
     this.requestSeq = 0;
+    this.counters = emptyCounters();
     for (const a of this.accounts.values()) a.data = new AccountData();
     if (opts.accounts) {
       this.accounts.clear();

@@ -59,3 +59,26 @@ export interface RestObjectsFilter {
   /** Only this account's objects (default: every account's, account after account). */
   appId?: string;
 }
+
+/** `GET /__sim/rest/stats`. */
+export interface RestStats {
+  /** REST calls received, whatever their answer: `ok + failed + unauthorized + rateLimited + faulted`. */
+  requests: number;
+  /** Answered 2xx with `code: 0`. */
+  ok: number;
+  /** Answered 400/404/413/422 (bad parameter, unknown object or endpoint, body too large, bad email). */
+  failed: number;
+  /** Answered 401 or 403. */
+  unauthorized: number;
+  /** Answered 429. */
+  rateLimited: number;
+  /** Answered by an injected status/drop/malformed fault. */
+  faulted: number;
+  /** Transactions stored (processManual calls that succeeded), every account. */
+  transactions: number;
+  /**
+   * Transactions whose `external_order_id` (non-empty) repeats one already logged in the same
+   * account: the REST counterpart of `duplicateFacts` (ONTRAPORT does not refuse them).
+   */
+  duplicateTransactions: number;
+}
