@@ -7,10 +7,13 @@
  * Flags win over the environment; keys from both are added together.
  */
 import { parseArgs } from "node:util";
+import { MAX_LATENCY_MS } from "../lib/ontraport-sim/latency";
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startSimulator } from "../lib/ontraport-sim/server";
 
 const USAGE = `usage: npm run sim -- [--host 127.0.0.1] [--port 4010] [--rate-limit 180] [--key KEY]...
-environment: SIM_HOST, SIM_PORT, SIM_RATE_LIMIT, SIM_KEYS (comma separated)`;
+                        [--latency-ms 0] [--jitter-ms 0] [--rest-account APPID:KEY]...
+environment: SIM_HOST, SIM_PORT, SIM_RATE_LIMIT, SIM_KEYS (comma separated), SIM_LATENCY_MS, SIM_JITTER_MS,
+             SIM_REST_ACCOUNTS (comma separated APPID:KEY)`;
 
 function fail(message: string): never {
   process.stderr.write(`sim: ${message}\n${USAGE}\n`);
@@ -26,7 +29,16 @@ function intOption(name: string, raw: string | undefined, fallback: number, min:
 }
 
 async function main(): Promise<void> {
-  let values: { host?: string; port?: string; "rate-limit"?: string; key?: string[]; help?: boolean };
+  let values: {
+    host?: string;
+    port?: string;
+    "rate-limit"?: string;
+    key?: string[];
+    "latency-ms"?: string;
+    "jitter-ms"?: string;
+    "rest-account"?: string[];
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -34,6 +46,9 @@ async function main(): Promise<void> {
         port: { type: "string" },
         "rate-limit": { type: "string" },
         key: { type: "string", multiple: true },
+        "latency-ms": { type: "string" },
+        "jitter-ms": { type: "string" },
+        "rest-account": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -56,13 +71,45 @@ async function main(): Promise<void> {
     1,
     Number.MAX_SAFE_INTEGER,
   );
+  const latencyMs = intOption(
+    values["latency-ms"] !== undefined ? "--latency-ms" : "SIM_LATENCY_MS",
+    values["latency-ms"] ?? env.SIM_LATENCY_MS,
+    0,
+    0,
+    MAX_LATENCY_MS,
+  );
+  const jitterMs = intOption(
+    values["jitter-ms"] !== undefined ? "--jitter-ms" : "SIM_JITTER_MS",
+    values["jitter-ms"] ?? env.SIM_JITTER_MS,
+    0,
+    0,
+    MAX_LATENCY_MS,
+  );
+  const restAccounts = new Map<string, string>();
+  const addAccount = (name: string, raw: string): void => {
+    const pair = raw.trim();
+    if (pair === "") return;
+    const colon = pair.indexOf(":");
+    if (colon <= 0 || colon === pair.length - 1) fail(`${name} takes APPID:KEY, got "${pair}"`);
+    restAccounts.set(pair.slice(0, colon), pair.slice(colon + 1));
+  };
+  for (const a of (env.SIM_REST_ACCOUNTS ?? "").split(",")) addAccount("SIM_REST_ACCOUNTS", a);
+  for (const a of values["rest-account"] ?? []) addAccount("--rest-account", a);
   const keys = new Set<string>();
   for (const k of (env.SIM_KEYS ?? "").split(",")) if (k.trim() !== "") keys.add(k.trim());
   for (const k of values.key ?? []) if (k !== "") keys.add(k);
 
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    sim = await startSimulator({ host, port, rateLimit, keys });
+    sim = await startSimulator({
+      host,
+      port,
+      rateLimit,
+      keys,
+      latencyMs,
+      jitterMs,
+      restAccounts: [...restAccounts].map(([appId, key]) => ({ appId, key })),
+    });
   } catch (e) {
     const code = typeof e === "object" && e !== null && "code" in e ? String(e.code) : "";
     const msg = code === "EADDRINUSE" ? `${host}:${port} is already in use` : e instanceof Error ? e.message : String(e);
@@ -70,7 +117,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(
-    `ontraport-sim listening on ${sim.endpoint} (${keys.size} key${keys.size === 1 ? "" : "s"}, ${rateLimit} requests/min per key)\n`,
+    `ontraport-sim listening on ${sim.endpoint} (${keys.size} key${keys.size === 1 ? "" : "s"}, ${rateLimit} requests/min per key${
+      restAccounts.size > 0 ? `, ${restAccounts.size} REST account${restAccounts.size === 1 ? "" : "s"}` : ""
+    }${
+      latencyMs > 0 || jitterMs > 0 ? `, latency ${latencyMs} ± ${jitterMs} ms` : ""
+    })\n`,
   );
 
   let stopping = false;

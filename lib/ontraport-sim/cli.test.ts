@@ -12,7 +12,7 @@ const tsx = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url
 function run(args: string[], env: Record<string, string> = {}) {
   const child = spawn(tsx, ["scripts/sim.ts", ...args], {
     cwd: root,
-    env: { ...process.env, SIM_HOST: "", SIM_PORT: "", SIM_RATE_LIMIT: "", SIM_KEYS: "", ...env },
+    env: { ...process.env, SIM_HOST: "", SIM_PORT: "", SIM_RATE_LIMIT: "", SIM_KEYS: "", SIM_LATENCY_MS: "", SIM_JITTER_MS: "", SIM_REST_ACCOUNTS: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -51,6 +51,37 @@ describe("npm run sim (scripts/sim.ts)", () => {
     expect(await p.firstLine).toContain("(0 keys, 180 requests/min per key)");
     p.child.kill("SIGINT");
     expect((await p.exited)[0]).toBe(0);
+  });
+
+  it("takes the latency from --latency-ms and SIM_JITTER_MS", async () => {
+    const p = run(["--port", "0", "--latency-ms", "40"], { SIM_JITTER_MS: "10" });
+    const line = await p.firstLine;
+    expect(line).toContain("(0 keys, 180 requests/min per key, latency 40 ± 10 ms)");
+    const url = /(http:\/\/\S+)\//.exec(line)?.[1] ?? "";
+    expect((await new SimClient(url).latency()).global).toEqual({ baseMs: 40, jitterMs: 10, hang: false });
+    p.child.kill("SIGTERM");
+    expect((await p.exited)[0]).toBe(0);
+    const bad = run(["--jitter-ms", "-3"]);
+    expect((await bad.exited)[0]).toBe(2);
+  });
+
+  it("registers REST accounts from --rest-account and SIM_REST_ACCOUNTS", async () => {
+    const p = run(["--port", "0", "--rest-account", "app-1:key:with:colons"], { SIM_REST_ACCOUNTS: "app-2:k2, app-3:k3" });
+    const line = await p.firstLine;
+    expect(line).toContain(", 3 REST accounts)");
+    const url = /(http:\/\/\S+)\//.exec(line)?.[1] ?? "";
+    expect((await new SimClient(url).restAccounts()).map((a) => [a.appId, a.state])).toEqual([
+      ["app-2", "valid"],
+      ["app-3", "valid"],
+      ["app-1", "valid"],
+    ]);
+    const res = await fetch(`${url}/1/objects?objectID=0&range=1`, { headers: { "Api-Appid": "app-1", "Api-Key": "key:with:colons" } });
+    expect(res.status).toBe(200);
+    p.child.kill("SIGTERM");
+    expect((await p.exited)[0]).toBe(0);
+    const bad = run(["--rest-account", "no-colon"]);
+    expect((await bad.exited)[0]).toBe(2);
+    expect(bad.output().err).toContain("--rest-account takes APPID:KEY");
   });
 
   it("refuses a bad flag with a usage message", async () => {

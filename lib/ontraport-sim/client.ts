@@ -13,6 +13,8 @@ import type {
   FaultSpec,
   KeyInfo,
   KeyState,
+  LatencyInfo,
+  LatencySpec,
   NotificationFilter,
   NotificationRecord,
   PendingFault,
@@ -21,6 +23,15 @@ import type {
   SimConfig,
   SimStats,
 } from "./types";
+import type {
+  RestAccountInfo,
+  RestAccountState,
+  RestObjectsFilter,
+  RestRequestFilter,
+  RestRequestRecord,
+  RestRow,
+  RestStats,
+} from "./rest/types";
 
 export class SimClientError extends Error {
   constructor(
@@ -72,10 +83,58 @@ export class SimClient {
     return this.call<PendingFault[]>("DELETE", "faults");
   }
 
+  /**
+   * Set the answer latency (`baseMs` ± `jitterMs`), globally or for one `key` (XML key or REST
+   * App ID; it overrides the global one). `{ baseMs: 0, jitterMs: 0 }` clears; `{ hang: true, key }`
+   * makes that key's requests never get an answer.
+   */
+  setLatency(spec: LatencySpec): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("POST", "latency", spec);
+  }
+
+  latency(): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("GET", "latency");
+  }
+
+  /** No latency at all, not even the start-up one. */
+  clearLatency(): Promise<LatencyInfo> {
+    return this.call<LatencyInfo>("DELETE", "latency");
+  }
+
+  /** Add a REST account (App ID + key) or change its state (`stale`: 401, `forbidden`: 403). */
+  setRestAccount(appId: string, key: string, state: RestAccountState = "valid"): Promise<RestAccountInfo> {
+    return this.call<RestAccountInfo>("POST", "rest/accounts", { appId, key, state });
+  }
+
+  restAccounts(): Promise<RestAccountInfo[]> {
+    return this.call<RestAccountInfo[]>("GET", "rest/accounts");
+  }
+
+  /** REST counters, and transactions logged twice for one external_order_id. */
+  restStats(): Promise<RestStats> {
+    return this.call<RestStats>("GET", "rest/stats");
+  }
+
+  /** Recorded REST calls, oldest first. */
+  restRequests(filter: RestRequestFilter = {}): Promise<RestRequestRecord[]> {
+    return this.call<RestRequestRecord[]>("GET", `rest/requests${toQuery({ ...filter })}`);
+  }
+
+  /** Stored objects of one type (`condition` as the API takes it; a non-string is JSON-encoded). */
+  async restObjects(objectID: number, filter: Omit<RestObjectsFilter, "condition"> & { condition?: unknown } = {}): Promise<RestRow[]> {
+    const condition = filter.condition === undefined || typeof filter.condition === "string" ? filter.condition : JSON.stringify(filter.condition);
+    const { data } = await this.call<{ data: RestRow[] }>("GET", `rest/objects/${objectID}${toQuery({ condition, appId: filter.appId })}`);
+    return data;
+  }
+
   /** Recorded notifications, oldest first. */
   notifications(filter: NotificationFilter = {}): Promise<NotificationRecord[]> {
-    const { limit, ...rest } = filter;
-    const query = toQuery({ ...rest, limit: limit === undefined ? undefined : String(limit) });
+    const { limit, accepted, ...rest } = filter;
+    const query = toQuery({
+      ...rest,
+      accepted: accepted === undefined ? undefined : String(accepted),
+      limit: limit === undefined ? undefined : String(limit),
+    });
     return this.call<NotificationRecord[]>("GET", `notifications${query}`);
   }
 

@@ -100,6 +100,24 @@ export class RollingWindowLimiter {
     };
   }
 
+  /**
+   * The window of `id` without taking a slot: slots left, and whole seconds until the oldest
+   * admitted request leaves the window (0 when the window is empty).
+   */
+  peek(id: string): { limit: number; remaining: number; resetSeconds: number } {
+    const now = this.now();
+    const w = this.windows.get(id);
+    if (w === undefined) return { limit: this.limit, remaining: this.limit, resetSeconds: 0 };
+    w.evictBefore(now - this.windowMs);
+    const used = w.count();
+    const oldest = w.nth(0);
+    return {
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - used),
+      resetSeconds: oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000)),
+    };
+  }
+
   /** Forget every window. */
   clear(): void {
     this.windows.clear();

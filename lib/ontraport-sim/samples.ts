@@ -61,6 +61,23 @@ ${CONTACT_INFORMATION}
 </notification>
 `;
 
+/** A price adjustment: money back without returning units, so no purchase lines. */
+export const SAMPLE_REFUND_ADJUSTMENT = `${DECL}
+<notification type="refund" version="1" id="7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d" created="2026-11-28T10:00:00Z">
+  <merchant id="DEMO"/>
+  <order id="DEMO-10042" currency="USD">
+  <contact>
+${CONTACT_INFORMATION}
+  </contact>
+    <refund id="R-5522" date="2026-11-28T09:59:30Z" full="false" reason="Price match">
+      <adjustment>10.00</adjustment>
+      <tax>0.80</tax>
+      <amount>10.80</amount>
+    </refund>
+  </order>
+</notification>
+`;
+
 export const SAMPLE_AUTO_ORDER_STATUS = `${DECL}
 <notification type="auto_order_status" version="1" id="9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d" created="2026-12-25T17:00:00Z">
   <merchant id="DEMO"/>

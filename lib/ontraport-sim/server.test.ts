@@ -1,7 +1,7 @@
 import { XMLValidator } from "fast-xml-parser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SimClient } from "./client";
-import { SAMPLES, SAMPLE_REFUND, SAMPLE_SALE } from "./samples";
+import { SAMPLES, SAMPLE_REFUND, SAMPLE_REFUND_ADJUSTMENT, SAMPLE_SALE } from "./samples";
 import { INVALID_KEY_MESSAGE, MALFORMED_BODY, startSimulator, type RunningSimulator } from "./server";
 import { keyFingerprint } from "./state";
 import { httpRequest, postNotification, type PostOptions } from "./test-helpers";
@@ -47,6 +47,20 @@ describe("response table", () => {
     expect(res.headers["x-rate-limit-limit"]).toBe("180");
     expect(res.headers["x-rate-limit-remaining"]).toBe("179");
     expect(res.headers["x-rate-limit-reset"]).toBeUndefined();
+  });
+
+  it("2xx Success for a price adjustment refund, <error> when it has lines too", async () => {
+    const ok = await post({ reqType: "refund", data: SAMPLE_REFUND_ADJUSTMENT, transmissionId: "adj-1" });
+    expect(ok.text).toMatch(/^<result><status>Success<\/status>/);
+    const [rec] = await client.notifications({ transmissionId: "adj-1" });
+    expect(rec?.parsed).toMatchObject({ refundId: "R-5522", adjustment: "10.00", amount: "10.80" });
+    const both = SAMPLE_REFUND_ADJUSTMENT.replace(
+      "<adjustment>",
+      '<purchase product_name="Red Shirt" item_id="SHIRT-RED" quantity="1" total="19.95"/><adjustment>',
+    );
+    const bad = await post({ reqType: "refund", data: both });
+    expect(bad.status).toBe(200);
+    expect(bad.text).toBe("<error>refund: refund has both &lt;purchase&gt; lines and an &lt;adjustment&gt;: send one or the other</error>");
   });
 
   it("2xx <error> for bad content, naming what is wrong", async () => {
@@ -368,6 +382,36 @@ describe("duplicates", () => {
     expect((await client.notifications({ transmissionId: "rej" })).map((r) => r.duplicate)).toEqual([false, false]);
   });
 
+  it("counts business facts repeated under a different transmission id as duplicateFacts", async () => {
+    const other = SAMPLE_SALE.replace(/DEMO-10042/g, "DEMO-2");
+    await sale({ transmissionId: "s-1" });
+    await sale({ transmissionId: "s-1" }); // same id: a duplicate, not a duplicate fact
+    await sale({ transmissionId: "s-2" }); // same order, new id: duplicate fact
+    await sale({ transmissionId: "s-3", data: other }); // another order
+    await sale({ transmissionId: "s-4", data: SAMPLE_SALE.replace("<tax>3.19</tax>", "") }); // rejected: not accepted
+    await sale(); // no id, same order: duplicate fact
+    await post({ reqType: "refund", data: SAMPLE_REFUND, transmissionId: "r-1" });
+    await post({ reqType: "refund", data: SAMPLE_REFUND.replace('id="5f0e', 'id="6f0e'), transmissionId: "r-2" }); // same refund id
+    await post({ reqType: "refund", data: SAMPLE_REFUND.replace(/R-5521/g, "R-9"), transmissionId: "r-3" }); // another refund
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status, transmissionId: "a-1" });
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status, transmissionId: "a-2" }); // identical data
+    await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status.replace('status="card declined"', 'status="cancelled"'), transmissionId: "a-3" });
+    await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-1" });
+    await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-2" });
+    const stats = await client.stats();
+    expect(stats).toMatchObject({ delivered: 13, duplicates: 1, duplicateFacts: 5 });
+    const facts = (await client.notifications()).filter((n) => n.duplicateFact).map((n) => n.transmissionId);
+    expect(facts).toEqual(["s-2", null, "r-2", "a-2", "f-2"]);
+    const accepted = await client.notifications({ accepted: true, reqType: "sale" });
+    expect(accepted.map((n) => n.transmissionId)).toEqual(["s-1", "s-1", "s-2", "s-3", null]);
+    expect((await client.notifications({ accepted: false })).map((n) => n.transmissionId)).toEqual(["s-4"]);
+    const bad = await httpRequest(`${sim.url}/__sim/notifications?accepted=yes`, "GET");
+    expect(bad.status).toBe(400);
+    await client.reset();
+    await sale({ transmissionId: "s-9" });
+    expect((await client.stats()).duplicateFacts).toBe(0);
+  });
+
   it("reset forgets delivered ids", async () => {
     await sale({ transmissionId: "x" });
     await client.reset();
@@ -453,6 +497,7 @@ describe("bad requests", () => {
       badRequests: 1,
       faulted: 1,
       duplicates: 0,
+      duplicateFacts: 0,
       keyReads: 1,
       pixels: 0,
     });

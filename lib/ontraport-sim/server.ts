@@ -1,12 +1,19 @@
 /**
  * The ONTRAPORT simulator: a small node:http server that answers as ONTRAPORT does, per
- * docs/ontraport-protocol.md ("The simulator"). Start it in-process with `startSimulator()`
- * (tests) or through `npm run sim` (scripts/sim.ts).
+ * docs/ontraport-protocol.md ("The simulator"), plus a subset of the REST API v1 under `/1/`
+ * (rest/). Start it in-process with `startSimulator()` (tests) or through `npm run sim`
+ * (scripts/sim.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { HANG, LatencySettings, MAX_LATENCY_MS, normalizeLatency } from "./latency";
 import { RollingWindowLimiter } from "./rate-limit";
-import { SimState, normalizeFault } from "./state";
+import { BodyError, parseBody, parseFormNested } from "./rest/body";
+import { callRest } from "./rest/api";
+import { ConditionError, parseCondition } from "./rest/condition";
+import { RestStore } from "./rest/store";
+import { REST_ACCOUNT_STATES, type RestAccountState, type RestRequestRecord } from "./rest/types";
+import { REST_FAULT_TYPE, SimState, keyFingerprint, normalizeFault } from "./state";
 import {
   REQ_TYPES,
   isNotificationType,
@@ -34,6 +41,12 @@ export const INVALID_KEY_MESSAGE = "Invalid AppId / Key Combination";
 export const STALE_KEY_MESSAGE = "API key is no longer valid (stale); generate a new key in ONTRAPORT";
 /** The body of a `malformed` fault: a 200 whose body is not XML a parser accepts. */
 export const MALFORMED_BODY = "<result><status>Succ";
+/** The body of a `malformed` fault on a REST call: a 200 whose body is cut-off JSON. */
+export const MALFORMED_JSON_BODY = '{"code":0,"data":{"id":';
+/** ONTRAPORT's text for missing or wrong REST credentials (401). */
+export const REST_UNAUTHORIZED_MESSAGE = "Your App ID and API Key do not authenticate.";
+/** The simulator's text for a REST account marked `forbidden` (403). */
+export const REST_FORBIDDEN_MESSAGE = "You do not have permission to perform this action.";
 
 export interface SimulatorOptions {
   /** Interface to listen on; default 127.0.0.1. */
@@ -54,6 +67,14 @@ export interface SimulatorOptions {
   maxPixels?: number;
   /** Largest accepted request body; default 1 MiB (413 beyond). */
   maxBodyBytes?: number;
+  /** Every answer waits this long (plus jitter); default 0. `POST /__sim/reset` comes back to it. */
+  latencyMs?: number;
+  /** Uniform jitter around `latencyMs` (answers wait latencyMs ± jitterMs, never negative); default 0. */
+  jitterMs?: number;
+  /** Random source in [0, 1) for the jitter; default Math.random (tests may pin it). */
+  random?: () => number;
+  /** REST accounts (App ID + key) valid from the start. */
+  restAccounts?: Iterable<{ appId: string; key: string }>;
 }
 
 export interface RunningSimulator {
@@ -96,6 +117,8 @@ interface Exchange {
   reqType: string;
   data: string;
   fingerprint: string | null;
+  /** The `key` form field (for the per-key latency); never recorded. */
+  key: string | null;
   keyRead: boolean;
   delayMs: number;
 }
@@ -134,6 +157,12 @@ function decodeFormPart(s: string): string {
 
 function errorXml(message: string): string {
   return `<error>${escapeText(message)}</error>`;
+}
+
+function checkMs(name: string, v: number | undefined): number {
+  if (v === undefined) return 0;
+  if (!Number.isInteger(v) || v < 0 || v > MAX_LATENCY_MS) throw new RangeError(`${name} must be an integer from 0 to ${MAX_LATENCY_MS}`);
+  return v;
 }
 
 function hostForUrl(host: string): string {
@@ -221,8 +250,13 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
   });
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const latency = new LatencySettings(
+    { baseMs: checkMs("latencyMs", opts.latencyMs), jitterMs: checkMs("jitterMs", opts.jitterMs), hang: false },
+    opts.random ?? Math.random,
+  );
 
   const isoNow = (): string => new Date(now()).toISOString();
+  const rest = new RestStore(opts.restAccounts ?? [], opts.maxNotifications ?? DEFAULT_MAX_NOTIFICATIONS);
 
   function config(): SimConfig {
     const c = limiter.config;
@@ -238,7 +272,18 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       timers.delete(t);
       if (!closing) fn();
     }, ms);
+    t.unref();
     timers.add(t);
+  }
+
+  /**
+   * Answer after the fault delay plus the latency for `key`; a hanging key never answers (the
+   * connection stays open until the client gives up or the simulator closes).
+   */
+  function answerLater(key: string | null, faultDelayMs: number, fn: () => void): void {
+    const extra = latency.delayFor(key);
+    if (extra === HANG) return;
+    later(faultDelayMs + extra, fn);
   }
 
   function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string | number>): void {
@@ -264,6 +309,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     parsed?: ParsedNotification | null,
     resultId: string | null = null,
     duplicate = false,
+    duplicateFact = false,
   ): void {
     if (!x.keyRead) {
       const s = state.stats;
@@ -286,18 +332,18 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
         error,
         resultId,
         duplicate,
+        duplicateFact,
         path: x.path,
       };
       state.record(rec);
     }
     const { res } = x;
     if (status === 0) {
-      later(x.delayMs, () => res.socket?.destroy());
+      answerLater(x.key, x.delayMs, () => res.socket?.destroy());
       return;
     }
     const h = headers === null ? XML_HEADERS : { "Content-Type": XML_TYPE, ...headers };
-    if (x.delayMs > 0) later(x.delayMs, () => send(res, status, responseBody, h));
-    else send(res, status, responseBody, h);
+    answerLater(x.key, x.delayMs, () => send(res, status, responseBody, h));
   }
 
   function handleNotification(req: IncomingMessage, res: ServerResponse, path: string): void {
@@ -310,6 +356,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       reqType: "",
       data: "",
       fingerprint: null,
+      key: null,
       keyRead: false,
       delayMs: 0,
     };
@@ -341,6 +388,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     x.data = form.data ?? "";
     x.keyRead = x.reqType === "key";
     x.fingerprint = key === undefined || key === "" ? null : state.fingerprint(key);
+    x.key = key ?? null;
     if (x.keyRead) state.stats.keyReads++;
     else state.stats.received++;
 
@@ -408,8 +456,110 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     const resultId = state.nextResultId();
     const duplicate = state.markDelivered(x.transmissionId);
     if (duplicate) state.stats.duplicates++;
+    const duplicateFact = !duplicate && state.markFact(reqType, result.parsed, x.data);
+    if (duplicateFact) state.stats.duplicateFacts++;
     const answer = `<result><status>Success</status><id>${resultId}</id></result>`;
-    finish(x, "delivered", 200, answer, headers, null, result.parsed, resultId, duplicate);
+    finish(x, "delivered", 200, answer, headers, null, result.parsed, resultId, duplicate, duplicateFact);
+  }
+
+  // ---- REST API v1 ------------------------------------------------------------------------
+
+  function restHeaders(appId: string | null): Record<string, string | number> {
+    const h: Record<string, string | number> = { "Content-Type": JSON_TYPE };
+    const w = limiter.peek(`rest\u0000${appId ?? ""}`);
+    h["X-Rate-Limit-Limit"] = w.limit;
+    h["X-Rate-Limit-Remaining"] = w.remaining;
+    h["X-Rate-Limit-Reset"] = w.resetSeconds;
+    return h;
+  }
+
+  function handleRest(req: IncomingMessage, res: ServerResponse, path: string, query: string): void {
+    const method = (req.method ?? "GET").toUpperCase();
+    const appHeader = req.headers["api-appid"];
+    const keyHeader = req.headers["api-key"];
+    const appId = typeof appHeader === "string" && appHeader !== "" ? appHeader : null;
+    const apiKey = typeof keyHeader === "string" && keyHeader !== "" ? keyHeader : null;
+    const contentType = req.headers["content-type"] ?? "";
+    const rec: RestRequestRecord = {
+      seq: 0,
+      receivedAt: isoNow(),
+      method,
+      path,
+      query: parseFormNested(query),
+      body: null,
+      status: 0,
+      response: null,
+      appIdFingerprint: appId === null ? null : keyFingerprint(appId),
+    };
+    const answer = (status: number, body: unknown, headers: Record<string, string | number>, delayMs = 0, faulted = false): void => {
+      const c = rest.counters;
+      c.requests++;
+      if (faulted) c.faulted++;
+      else if (status === 401 || status === 403) c.unauthorized++;
+      else if (status === 429) c.rateLimited++;
+      else if (status >= 200 && status < 300) c.ok++;
+      else c.failed++;
+      rec.seq = rest.nextRequestSeq();
+      rec.status = status;
+      rec.response = body;
+      rest.record(rec);
+      if (status === 0) {
+        answerLater(appId, delayMs, () => res.socket?.destroy());
+        return;
+      }
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      answerLater(appId, delayMs, () => send(res, status, text, headers));
+    };
+    readBody(req, maxBody).then(
+      (text) => {
+        let params: Record<string, unknown> = { ...rec.query };
+        let bodyError: string | null = null;
+        if (text !== "") {
+          try {
+            const decoded = parseBody(contentType, text);
+            rec.body = decoded;
+            params = { ...params, ...decoded };
+          } catch (e) {
+            rec.body = text;
+            bodyError = e instanceof BodyError ? e.message : String(e);
+          }
+        }
+        const fault = state.takeFault(REST_FAULT_TYPE);
+        let delayMs = 0;
+        if (fault !== undefined) {
+          delayMs = fault.delayMs ?? 0;
+          if (fault.drop) return answer(0, null, {}, delayMs, true);
+          if (fault.malformed) return answer(200, MALFORMED_JSON_BODY, restHeaders(appId), delayMs, true);
+          if (fault.status !== undefined) {
+            const h = restHeaders(appId);
+            if (fault.status === 429) Object.assign(h, { "X-Rate-Limit-Remaining": 0, "X-Rate-Limit-Reset": 1 });
+            return answer(fault.status, { code: 1, message: `Simulated fault: HTTP ${fault.status}` }, h, delayMs, true);
+          }
+        }
+        const account = appId === null ? undefined : rest.account(appId);
+        if (account === undefined || apiKey === null || account.key !== apiKey || account.state === "stale") {
+          return answer(401, { code: 1, message: REST_UNAUTHORIZED_MESSAGE }, restHeaders(appId), delayMs);
+        }
+        if (account.state === "forbidden") {
+          return answer(403, { code: 1, message: REST_FORBIDDEN_MESSAGE }, restHeaders(appId), delayMs);
+        }
+        const decision = limiter.hit(`rest\u0000${account.appId}`);
+        if (!decision.allowed) {
+          const h = restHeaders(appId);
+          h["X-Rate-Limit-Remaining"] = 0;
+          h["X-Rate-Limit-Reset"] = decision.resetSeconds;
+          const message = `Too Many Requests - You have exceeded your maximum rate limit of ${decision.limit} requests per minute`;
+          return answer(429, { code: 1, message }, h, delayMs);
+        }
+        if (bodyError !== null) return answer(400, { code: 1, message: bodyError }, restHeaders(appId), delayMs);
+        const result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        return answer(result.status, result.body, restHeaders(appId), delayMs);
+      },
+      (e: unknown) => {
+        if (e instanceof HttpError) answer(e.status, { code: 1, message: e.message }, { ...restHeaders(appId), Connection: "close" });
+        else req.socket.destroy();
+      },
+    );
   }
 
   // ---- pixel ---------------------------------------------------------------------------------
@@ -452,7 +602,9 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           const body = await readJson(req);
           const all = body.all === true;
           state.reset({ keys: all });
+          rest.reset({ accounts: all });
           limiter.clear();
+          latency.reset();
           if (all) {
             limiter.setLimit(initialConfig.rateLimit);
             limiter.setWindowMs(initialConfig.windowMs);
@@ -502,12 +654,67 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           if (orderId !== null) filter.orderId = orderId;
           if (transmissionId !== null) filter.transmissionId = transmissionId;
           if (outcome !== null) filter.outcome = outcome as Outcome;
+          const accepted = p.get("accepted");
+          if (accepted !== null) {
+            if (accepted !== "true" && accepted !== "false") throw new HttpError(400, 'accepted must be "true" or "false"');
+            filter.accepted = accepted === "true";
+          }
           const limit = p.get("limit");
           if (limit !== null) {
             if (!/^\d+$/.test(limit)) throw new HttpError(400, "limit must be a whole number");
             filter.limit = Number(limit);
           }
           sendJson(res, 200, state.listNotifications(filter));
+          return;
+        }
+        case "latency": {
+          if (!allow("GET", "POST", "DELETE")) return;
+          if (method === "POST") {
+            const body = await readJson(req);
+            let parsed: ReturnType<typeof normalizeLatency>;
+            try {
+              parsed = normalizeLatency(body);
+            } catch (e) {
+              throw new HttpError(400, e instanceof Error ? e.message : String(e));
+            }
+            latency.set(parsed.key, parsed.setting);
+          } else if (method === "DELETE") {
+            latency.clear();
+          }
+          sendJson(res, 200, latency.info());
+          return;
+        }
+        case "rest/accounts": {
+          if (!allow("GET", "POST")) return;
+          if (method === "GET") {
+            sendJson(res, 200, rest.listAccounts());
+            return;
+          }
+          const body = await readJson(req);
+          for (const k of Object.keys(body)) {
+            if (k !== "appId" && k !== "key" && k !== "state") throw new HttpError(400, `unknown account field "${k}" (known: appId, key, state)`);
+          }
+          const { appId, key } = body;
+          const st = body.state ?? "valid";
+          if (typeof appId !== "string" || appId === "") throw new HttpError(400, "appId must be a non-empty string");
+          if (typeof key !== "string" || key === "") throw new HttpError(400, "key must be a non-empty string");
+          if (typeof st !== "string" || !(REST_ACCOUNT_STATES as readonly string[]).includes(st)) {
+            throw new HttpError(400, 'state must be "valid", "stale" or "forbidden"');
+          }
+          sendJson(res, 200, rest.setAccount(appId, key, st as RestAccountState));
+          return;
+        }
+        case "rest/stats": {
+          if (!allow("GET")) return;
+          sendJson(res, 200, rest.stats());
+          return;
+        }
+        case "rest/requests": {
+          if (!allow("GET")) return;
+          const p = new URLSearchParams(query);
+          const path = p.get("path");
+          const appId = p.get("appId");
+          sendJson(res, 200, rest.listRequests({ ...(path === null ? {} : { path }), ...(appId === null ? {} : { appId }) }));
           return;
         }
         case "pixels": {
@@ -539,8 +746,23 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           return;
         }
         default:
+          if (route.startsWith("rest/objects/")) {
+            if (!allow("GET")) return;
+            const idText = route.slice("rest/objects/".length);
+            if (!/^\d+$/.test(idText)) throw new HttpError(400, "objectID must be a whole number");
+            const p = new URLSearchParams(query);
+            let where;
+            try {
+              where = parseCondition(p.get("condition") ?? undefined);
+            } catch (e) {
+              if (e instanceof ConditionError) throw new HttpError(400, `bad condition: ${e.message}`);
+              throw e;
+            }
+            sendJson(res, 200, { data: rest.objects(Number(idText), where, p.get("appId") ?? undefined) });
+            return;
+          }
           sendJson(res, 404, {
-            error: `unknown control route /__sim/${route}; known: reset, keys, faults, notifications, pixels, stats, config`,
+            error: `unknown control route /__sim/${route}; known: reset, keys, faults, latency, notifications, pixels, stats, config, rest/accounts, rest/requests, rest/objects/<objectID>, rest/stats`,
           });
       }
     } catch (e) {
@@ -556,6 +778,14 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
     const method = req.method ?? "GET";
     if (path.startsWith("/__sim/")) {
       void handleControl(req, res, path, query);
+      return;
+    }
+    if (path === "/1" || path.startsWith("/1/")) {
+      try {
+        handleRest(req, res, path, query);
+      } catch (e) {
+        sendJson(res, 500, { code: 1, message: e instanceof Error ? e.message : String(e) });
+      }
       return;
     }
     if (NOTIFICATION_PATHS.has(path)) {

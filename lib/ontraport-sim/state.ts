@@ -9,6 +9,7 @@ import {
   type KeyState,
   type NotificationFilter,
   type NotificationRecord,
+  type ParsedNotification,
   type PendingFault,
   type PixelFilter,
   type PixelRecord,
@@ -18,6 +19,26 @@ import {
 /** First 12 hex digits of sha256(key): enough to tell keys apart, useless to recover one. */
 export function keyFingerprint(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex").slice(0, 12);
+}
+
+/** The business fact a notification stands for, or null when it has none to compare. */
+export function factKey(reqType: string, parsed: ParsedNotification | null, data: string): string | null {
+  if (reqType === "sale") return parsed?.orderId === undefined ? null : `sale\u0000${parsed.orderId}`;
+  if (reqType === "refund") return parsed?.refundId === undefined ? null : `refund\u0000${parsed.refundId}`;
+  if (reqType === "auto_order_status" || reqType === "affiliate") {
+    return `${reqType}\u0000${createHash("sha256").update(data, "utf8").digest("hex")}`;
+  }
+  return null;
+}
+
+/**
+ * The `reqType` REST calls take faults under: a fault whose `reqTypes` include "rest", or that has
+ * the default `reqTypes` (the four notification types), applies to REST calls too.
+ */
+export const REST_FAULT_TYPE = "rest";
+
+function isDefaultScope(f: PendingFault): boolean {
+  return f.reqTypes.length === NOTIFICATION_TYPES.length && NOTIFICATION_TYPES.every((t, i) => f.reqTypes[i] === t);
 }
 
 /** Fixed-capacity FIFO: pushing onto a full ring drops the oldest item. */
@@ -95,6 +116,7 @@ export function emptyStats(): SimStats {
     badRequests: 0,
     faulted: 0,
     duplicates: 0,
+    duplicateFacts: 0,
     keyReads: 0,
     pixels: 0,
   };
@@ -155,6 +177,7 @@ export class SimState {
   readonly notifications: Ring<NotificationRecord>;
   readonly pixels: Ring<PixelRecord>;
   private readonly delivered: BoundedSet;
+  private readonly facts: BoundedSet;
   stats: SimStats = emptyStats();
   private notificationSeq = 0;
   private pixelSeq = 0;
@@ -166,6 +189,7 @@ export class SimState {
     this.notifications = new Ring(opts.maxNotifications);
     this.pixels = new Ring(opts.maxPixels);
     this.delivered = new BoundedSet(opts.maxTransmissionIds);
+    this.facts = new BoundedSet(opts.maxTransmissionIds);
   }
 
   // --- keys -----------------------------------------------------------------------------------
@@ -209,7 +233,7 @@ export class SimState {
   /** Take one use of the first pending fault that applies to `reqType`, if any. */
   takeFault(reqType: string): Omit<PendingFault, "count" | "reqTypes"> | undefined {
     if (this.faults.length === 0) return undefined;
-    const i = this.faults.findIndex((f) => f.reqTypes.includes(reqType));
+    const i = this.faults.findIndex((f) => f.reqTypes.includes(reqType) || (reqType === REST_FAULT_TYPE && isDefaultScope(f)));
     if (i < 0) return undefined;
     const f = this.faults[i] as PendingFault;
     f.count--;
@@ -236,6 +260,20 @@ export class SimState {
     return false;
   }
 
+  /**
+   * Remember the business fact of an accepted notification (one not already counted as a
+   * same-id duplicate); true when that fact had already been accepted, i.e. under another
+   * transmission id. A sale is its order id, a refund its refund id, the other types their exact
+   * `data`.
+   */
+  markFact(reqType: string, parsed: ParsedNotification | null, data: string): boolean {
+    const key = factKey(reqType, parsed, data);
+    if (key === null) return false;
+    if (this.facts.has(key)) return true;
+    this.facts.add(key);
+    return false;
+  }
+
   record(rec: NotificationRecord): void {
     this.notifications.push(rec);
   }
@@ -248,11 +286,11 @@ export class SimState {
   }
 
   listNotifications(filter: NotificationFilter = {}): NotificationRecord[] {
-    const { reqType, orderId, transmissionId, outcome, limit } = filter;
+    const { reqType, orderId, transmissionId, outcome, accepted, limit } = filter;
     const all =
-      reqType === undefined && orderId === undefined && transmissionId === undefined && outcome === undefined
+      reqType === undefined && orderId === undefined && transmissionId === undefined && outcome === undefined && accepted === undefined
         ? this.notifications.toArray()
-        : this.matching(reqType, orderId, transmissionId, outcome);
+        : this.matching(reqType, orderId, transmissionId, outcome, accepted);
     return limit !== undefined && limit < all.length ? all.slice(all.length - limit) : all;
   }
 
@@ -261,9 +299,11 @@ export class SimState {
     orderId: string | undefined,
     transmissionId: string | undefined,
     outcome: string | undefined,
+    accepted: boolean | undefined,
   ): NotificationRecord[] {
     return this.notifications.toArray(
       (r) =>
+        (accepted === undefined || (r.outcome === "delivered") === accepted) &&
         (reqType === undefined || r.reqType === reqType) &&
         (orderId === undefined || r.parsed?.orderId === orderId) &&
         (transmissionId === undefined || r.transmissionId === transmissionId) &&
@@ -284,6 +324,7 @@ export class SimState {
     this.notifications.clear();
     this.pixels.clear();
     this.delivered.clear();
+    this.facts.clear();
     this.faults = [];
     this.stats = emptyStats();
     this.notificationSeq = 0;

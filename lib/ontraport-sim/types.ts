@@ -106,6 +106,8 @@ export interface ParsedNotification {
   /** `"true"` / `"false"` as received. */
   refundFull?: string | undefined;
   refundReason?: string | undefined;
+  /** refund `<adjustment>` (a price adjustment, which has no purchase lines) */
+  adjustment?: string | undefined;
   /** refund `<amount>` */
   amount?: string | undefined;
   autoOrderCode?: string | undefined;
@@ -142,6 +144,11 @@ export interface NotificationRecord {
   resultId: string | null;
   /** Delivered, and its transmission id had already been delivered before. */
   duplicate: boolean;
+  /**
+   * Delivered under a new transmission id, but repeating a business fact already delivered under
+   * another one (same sale order id, same refund id, identical auto_order_status/affiliate data).
+   */
+  duplicateFact: boolean;
   /** Request path (`/`, `/cdata.php` or `/pdata.php`). */
   path: string;
 }
@@ -152,6 +159,8 @@ export interface NotificationFilter {
   orderId?: string;
   transmissionId?: string;
   outcome?: Outcome;
+  /** `true`: only delivered ones (answered Success); `false`: only the others. */
+  accepted?: boolean;
   /** Only the newest N matching records (still oldest first). */
   limit?: number;
 }
@@ -186,6 +195,12 @@ export interface SimStats {
   faulted: number;
   /** Delivered notifications whose X-Transmission-Id had already been delivered. */
   duplicates: number;
+  /**
+   * Delivered notifications, not counted in `duplicates`, that repeat a business fact already
+   * delivered under a different X-Transmission-Id (or without one): same sale order id, same
+   * refund id, identical `data` for auto_order_status and affiliate.
+   */
+  duplicateFacts: number;
   /** `reqType=key` requests (Test connection), whatever their outcome. */
   keyReads: number;
   /** Pixel hits on `GET /p`. */
@@ -224,4 +239,25 @@ export interface SimConfig {
 export interface KeyInfo {
   fingerprint: string;
   state: KeyState;
+}
+
+/** Answer latency: each answer waits `baseMs` ± uniform `jitterMs` (never negative); `hang` never answers. */
+export interface LatencySetting {
+  baseMs: number;
+  jitterMs: number;
+  hang: boolean;
+}
+
+/** Body of `POST /__sim/latency`: the global setting, or one key's (XML `key` field or REST App ID). */
+export interface LatencySpec {
+  baseMs?: number;
+  jitterMs?: number;
+  hang?: boolean;
+  key?: string;
+}
+
+/** `GET /__sim/latency`: per-key settings by key fingerprint (never the key). */
+export interface LatencyInfo {
+  global: LatencySetting;
+  keys: (LatencySetting & { fingerprint: string })[];
 }

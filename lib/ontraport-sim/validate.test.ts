@@ -1,7 +1,7 @@
 import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SAMPLES, SAMPLE_AFFILIATE, SAMPLE_AUTO_ORDER_STATUS, SAMPLE_REFUND, SAMPLE_SALE } from "./samples";
+import { SAMPLES, SAMPLE_AFFILIATE, SAMPLE_AUTO_ORDER_STATUS, SAMPLE_REFUND, SAMPLE_REFUND_ADJUSTMENT, SAMPLE_SALE } from "./samples";
 import { NOTIFICATION_TYPES, type NotificationType } from "./types";
 import { validateNotification } from "./validate";
 import { decodeEntities, parseXmlDocument } from "./xml";
@@ -100,6 +100,13 @@ describe("valid variations", () => {
     }
   });
 
+  it("accepts a price adjustment refund (no purchase lines, amount = adjustment + tax)", () => {
+    const r = validateNotification("refund", SAMPLE_REFUND_ADJUSTMENT);
+    expect(r.ok).toBe(true);
+    expect(r.parsed).toMatchObject({ refundId: "R-5522", refundReason: "Price match", adjustment: "10.00", tax: "0.80", amount: "10.80", purchases: [] });
+    expect(validateNotification("refund", SAMPLE_REFUND).parsed?.adjustment).toBeUndefined();
+  });
+
   it("accepts a refund without reason, a full refund, and an affiliate not approved", () => {
     const refund = mustReplace(mustReplace(SAMPLE_REFUND, ' reason="Damaged"', ""), 'full="false"', 'full="true"');
     expect(validateNotification("refund", refund).ok).toBe(true);
@@ -134,6 +141,7 @@ describe("valid variations", () => {
 type Case = [string, NotificationType, string, string];
 const S = SAMPLE_SALE;
 const R = SAMPLE_REFUND;
+const RA = SAMPLE_REFUND_ADJUSTMENT;
 const A = SAMPLE_AUTO_ORDER_STATUS;
 const F = SAMPLE_AFFILIATE;
 
@@ -196,6 +204,12 @@ const rejections: Case[] = [
   ["refund without amount", "refund", R.replace("<amount>21.55</amount>", ""), "refund: refund is missing required element <amount>"],
   ["refund amount that does not add up", "refund", R.replace("<amount>21.55</amount>", "<amount>26.55</amount>"), "refund: refund <amount> 26.55 is not the purchase totals + tax = 21.55"],
   ["refund without purchase", "refund", R.replace(/<purchase [^>]*\/>/, ""), "refund: refund is missing required element <purchase>"],
+  ["refund with both purchase and adjustment", "refund", R.replace("<tax>1.60</tax>", "<adjustment>10.00</adjustment><tax>1.60</tax>"), "refund: refund has both <purchase> lines and an <adjustment>"],
+  ["adjustment that does not add up", "refund", RA.replace("<amount>10.80</amount>", "<amount>10.00</amount>"), "refund: refund <amount> 10.00 is not the adjustment + tax = 10.80"],
+  ["adjustment as a float", "refund", RA.replace("<adjustment>10.00</adjustment>", "<adjustment>10</adjustment>"), '<adjustment> in refund must be money with exactly two decimals like 19.90, got "10"'],
+  ["zero adjustment", "refund", RA.replace("<adjustment>10.00</adjustment>", "<adjustment>0.00</adjustment>").replace("<tax>0.80</tax>", "<tax>0.00</tax>").replace("<amount>10.80</amount>", "<amount>0.00</amount>"), '<adjustment> in refund must be more than 0.00, got "0.00"'],
+  ["two adjustments", "refund", RA.replace("<tax>0.80</tax>", "<adjustment>1.00</adjustment><tax>0.80</tax>"), "refund has more than one <adjustment>"],
+  ["adjustment with an attribute", "refund", RA.replace("<adjustment>", '<adjustment currency="USD">'), "<adjustment> in refund must not have attributes"],
   ["refund order with a date", "refund", R.replace('<order id="DEMO-10042" currency="USD">', '<order id="DEMO-10042" currency="USD" stage="x">'), 'order has unexpected attribute "stage"'],
   ["refund with a float tax", "refund", R.replace("<tax>1.60</tax>", "<tax>1.6</tax>"), '<tax> in refund must be money with exactly two decimals like 19.90, got "1.6"'],
   // auto order

@@ -347,17 +347,30 @@ function checkRefund(body: XmlElement): void {
     { name: "reason", kind: "text", optional: true },
   ]);
   const rk = checkChildren(refund, "refund", {
-    purchase: { min: 1, max: Number.POSITIVE_INFINITY },
+    purchase: { min: 0, max: Number.POSITIVE_INFINITY },
+    adjustment: { min: 0, max: 1 },
     tax: { min: 1, max: 1 },
     amount: { min: 1, max: 1 },
   });
-  const merchandise = checkPurchases(rk.get("purchase") ?? [], REFUND_PURCHASE, "refund");
+  // Merchandise lines, or (a price adjustment) one <adjustment> amount: exactly one of the two.
+  const lines = rk.get("purchase") ?? [];
+  const adjustment = rk.get("adjustment")?.[0];
+  if (lines.length === 0 && adjustment === undefined) {
+    throw new Invalid("refund is missing required element <purchase> (or <adjustment> for a price adjustment)");
+  }
+  if (lines.length > 0 && adjustment !== undefined) {
+    throw new Invalid("refund has both <purchase> lines and an <adjustment>: send one or the other");
+  }
+  const merchandise =
+    adjustment === undefined ? checkPurchases(lines, REFUND_PURCHASE, "refund") : moneyLeaf(adjustment, "refund");
+  if (adjustment !== undefined && merchandise <= 0) {
+    throw new Invalid(`<adjustment> in refund must be more than 0.00, got "${adjustment.text}"`);
+  }
   const tax = moneyLeaf(one(rk, "tax"), "refund");
   const amount = moneyLeaf(one(rk, "amount"), "refund");
   if (amount !== merchandise + tax) {
-    throw new Invalid(
-      `refund <amount> ${formatCents(amount)} is not the purchase totals + tax = ${formatCents(merchandise + tax)}`,
-    );
+    const what = adjustment === undefined ? "the purchase totals" : "the adjustment";
+    throw new Invalid(`refund <amount> ${formatCents(amount)} is not ${what} + tax = ${formatCents(merchandise + tax)}`);
   }
 }
 
@@ -507,6 +520,7 @@ export function extractNotification(root: XmlElement): ParsedNotification {
       out.refundFull = refund.attrs.full;
       out.refundReason = refund.attrs.reason;
       out.purchases = children(refund, "purchase").map(extractPurchase);
+      out.adjustment = child(refund, "adjustment")?.text;
       out.tax = child(refund, "tax")?.text;
       out.amount = child(refund, "amount")?.text;
     }
