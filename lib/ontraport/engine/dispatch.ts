@@ -97,14 +97,13 @@ async function setAside(tx: Db, e: EventRow, err: unknown, now: Date): Promise<v
   const type = EVENT_TYPES[e.type];
   if (!type) return;
   const what = TYPE_WORDS[type];
-  const isOrder = type === "sale" || type === "refund";
   try {
     await tx.transaction(async (sp) => {
       await insertTransmission(sp, {
         merchantId: e.merchant_id,
         type,
         orderId: null,
-        description: `${what} for ${isOrder && type === "sale" ? "order" : "record"} ${String(e.subject_id).slice(0, 80)} could not be prepared`,
+        description: `${what} of ${SUBJECT_WORDS[type]} ${String(e.subject_id).slice(0, 80)} could not be prepared`,
         payload: "",
         idempotencyKey: `event-failed:${e.id}`,
         failedReason: `Could not prepare this ${what} (event ${e.id}): ${message}`,
@@ -115,6 +114,15 @@ async function setAside(tx: Db, e: EventRow, err: unknown, now: Date): Promise<v
     // The event stays failed and counted by /api/health even if its log row cannot be written.
   }
 }
+
+const SUBJECT_WORDS: Record<TransmissionType, string> = {
+  sale: "order",
+  refund: "refund",
+  auto_order_status: "auto order",
+  affiliate: "affiliate",
+  fetch_items: "request",
+  conversion_pixel: "order",
+};
 
 const TYPE_WORDS: Record<TransmissionType, string> = {
   sale: "Sale",

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
 import type { TransmissionType } from "@/lib/db/schema";
 
@@ -15,16 +15,21 @@ export function waitsForSale(type: TransmissionType, orderId: string | null | un
   return !!orderId && (type === "refund" || type === "auto_order_status");
 }
 
-/** SQL: the order's Sale was delivered (any Sale transmission of it, automatic or resent). */
-export function saleDeliveredSql(merchantId: ReturnType<typeof sql>, orderId: ReturnType<typeof sql>) {
-  return sql`exists (select 1 from transmissions s where s.merchant_id = ${merchantId} and s.order_id = ${orderId} and s.type = 'sale' and s.status = 'delivered')`;
+/**
+ * SQL: the order has a Sale on its way to ONTRAPORT (queued, sending, paused, retrying or failed) and
+ * none delivered yet. An order ONTRAPORT was never going to hear of (paid before the integration was
+ * on, or its Sale skipped) holds nothing: its auto order's status changes go out on their own.
+ */
+export function mustWaitSql(merchantId: SQL, orderId: SQL): SQL {
+  return sql`(exists (select 1 from transmissions s where s.merchant_id = ${merchantId} and s.order_id = ${orderId} and s.type = 'sale' and s.status <> 'skipped')
+    and not exists (select 1 from transmissions s where s.merchant_id = ${merchantId} and s.order_id = ${orderId} and s.type = 'sale' and s.status = 'delivered'))`;
 }
 
 /** The status a new or requeued transmission starts in: held while its order's Sale is not delivered. */
 export async function startStatus(db: Db, t: { merchantId: string; type: TransmissionType; orderId?: string | null }): Promise<"pending" | "held"> {
   if (!waitsForSale(t.type, t.orderId)) return "pending";
-  const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select ${saleDeliveredSql(sql`${t.merchantId}`, sql`${t.orderId}`)} as ok`));
-  return row?.ok ? "pending" : "held";
+  const [row] = rowsOf<{ wait: boolean }>(await db.execute(sql`select ${mustWaitSql(sql`${t.merchantId}`, sql`${t.orderId}`)} as wait`));
+  return row?.wait ? "held" : "pending";
 }
 
 /** The Sale of these orders was delivered: their held rows are due now. Returns how many. */
@@ -45,7 +50,7 @@ export async function holdWaiting(db: Db, now: Date): Promise<number> {
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`update transmissions t set status = 'held', end_reason = 'held', last_error = ${HELD_REASON}, updated_at = ${now.toISOString()}::timestamptz
       where t.status = 'pending' and t.type in ('refund', 'auto_order_status') and t.order_id is not null
-        and not ${saleDeliveredSql(sql`t.merchant_id`, sql`t.order_id`)}
+        and ${mustWaitSql(sql`t.merchant_id`, sql`t.order_id`)}
       returning t.id`),
   );
   return rows.length;

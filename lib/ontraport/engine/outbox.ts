@@ -6,7 +6,7 @@ import { auditLog, ontraportConfigs, transmissions, type TransmissionType } from
 import { NotFoundError, UserError } from "@/lib/errors";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { manualResendProblem } from "./eligibility";
-import { HELD_REASON, saleDeliveredSql, startStatus } from "./held";
+import { HELD_REASON, mustWaitSql, startStatus } from "./held";
 import type { EndReason } from "./outcome";
 import { buildSaleXml, describeSale } from "../xml/payload";
 import { loadConfigFacts, loadOrder, loadSale } from "./snapshots";
@@ -190,8 +190,8 @@ export async function requeueFailed(db: Db, input: { merchantId: string; from: D
     // rows that can never be delivered (event failures, with no payload) stay failed.
     const rows = rowsOf<{ id: string }>(
       await tx.execute(sql`update transmissions t set
-          status = (case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and not ${saleDeliveredSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else 'pending' end)::transmission_status,
-          end_reason = case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and not ${saleDeliveredSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else null end,
+          status = (case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and ${mustWaitSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else 'pending' end)::transmission_status,
+          end_reason = case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and ${mustWaitSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else null end,
           next_attempt_at = ${nowIso}::timestamptz, retry_step = 0, takeovers = 0, throttled_since = null, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
         where t.merchant_id = ${input.merchantId} and t.status = 'failed' and t.direction = 'outbound' and t.payload <> ''
           and t.created_at >= ${input.from.toISOString()}::timestamptz and t.created_at < ${input.to.toISOString()}::timestamptz

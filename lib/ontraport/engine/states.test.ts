@@ -8,6 +8,7 @@ import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing
 import { setMethod } from "../config/config";
 import type { DeliveryRequest, DeliveryResponse } from "../xml/deliver";
 import { enqueueManualResend, requeueFailed } from "./outbox";
+import { startStatus } from "./held";
 import { THROTTLE_LIMIT_MS } from "./retry";
 import { PAUSE_LIMIT_MS, resumeAfterNewKey } from "./stale-key";
 import { apiMerchant, placeOrder, resolveTestKey } from "../testing";
@@ -86,6 +87,19 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     const mine = sentTypes().filter((s) => s.endsWith(orderId));
     expect(mine).toEqual([`sale ${orderId}`, `sale ${orderId}`, `refund ${orderId}`]);
     expect((await rowOf(orderId, "refund")).status).toBe("delivered");
+  });
+
+  it("holds only behind a Sale on its way: none, skipped or delivered holds nothing", async () => {
+    const facts = { merchantId: "M1", type: "auto_order_status" as const, orderId: "M1-OLD" };
+    expect(await startStatus(t.db, facts)).toBe("pending");
+    const sale = { merchantId: "M1", type: "sale" as const, orderId: "M1-OLD", description: "Sale M1-OLD", payload: "<x/>" };
+    await t.db.insert(transmissions).values({ ...sale, status: "skipped", idempotencyKey: "sale:M1-OLD" });
+    expect(await startStatus(t.db, facts)).toBe("pending");
+    await t.db.insert(transmissions).values({ ...sale, status: "failed", idempotencyKey: "sale:M1-OLD:manual:1" });
+    expect(await startStatus(t.db, facts)).toBe("held");
+    expect(await startStatus(t.db, { ...facts, type: "affiliate", orderId: null })).toBe("pending");
+    await t.db.insert(transmissions).values({ ...sale, status: "delivered", idempotencyKey: "sale:M1-OLD:manual:2" });
+    expect(await startStatus(t.db, facts)).toBe("pending");
   });
 
   it("releases a held refund when a manual resend of the Sale is delivered", async () => {
