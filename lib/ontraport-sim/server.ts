@@ -552,7 +552,12 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           return answer(429, { code: 1, message }, h, delayMs);
         }
         if (bodyError !== null) return answer(400, { code: 1, message: bodyError }, restHeaders(appId), delayMs);
-        const result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        let result: ReturnType<typeof callRest>;
+        try {
+          result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        } catch (e) {
+          result = { status: 500, body: { code: 1, message: `simulator error: ${e instanceof Error ? e.message : String(e)}` } };
+        }
         return answer(result.status, result.body, restHeaders(appId), delayMs);
       },
       (e: unknown) => {
