@@ -82,6 +82,8 @@ export interface RunningSimulator {
   url: string;
   /** The notification endpoint, `${url}/`, as a sender is configured with. */
   endpoint: string;
+  /** Base URL of the REST API v1 subset, `${url}/1` (as `https://api.ontraport.com/1`). */
+  restUrl: string;
   host: string;
   port: number;
   /** Direct access to the state (tests may read it; the control API is the public way). */
@@ -839,6 +841,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       resolve({
         url,
         endpoint: `${url}/`,
+        restUrl: `${url}/1`,
         host,
         port,
         state,

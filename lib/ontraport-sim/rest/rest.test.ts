@@ -49,7 +49,7 @@ async function api(method: string, path: string, o: CallOptions = {}): Promise<A
   }
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body)); // DELETE is not chunked by default
   const qs = o.query === undefined ? "" : `?${new URLSearchParams(Object.entries(o.query).map(([k, v]) => [k, String(v)])).toString()}`;
-  const res = await httpRequest(`${sim.url}/1${path}${qs}`, method, body, headers);
+  const res = await httpRequest(`${sim.restUrl}${path}${qs}`, method, body, headers);
   let parsed: Answer["body"] = { code: -1, data: null };
   try {
     parsed = JSON.parse(res.text) as Answer["body"];
@@ -559,6 +559,11 @@ describe("control API", () => {
     await client.reset({ all: true });
     expect((await client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([[APP, "valid"]]);
     expect(await contact()).toBe("1"); // ids count from 1 again
+  });
+
+  it("names the REST base URL", () => {
+    expect(sim.restUrl).toBe(`${sim.url}/1`);
+    expect(new SimClient(`${sim.url}/`).restUrl).toBe(sim.restUrl);
   });
 
   it("answers the cheap key checks (objects?range=1, objects/meta)", async () => {
