@@ -56,6 +56,11 @@ export class SimClient {
     return `${this.baseUrl}/`;
   }
 
+  /** Base URL of the REST API v1 subset (`<base>/1`). */
+  get restUrl(): string {
+    return `${this.baseUrl}/1`;
+  }
+
   /** Forget everything received and every pending fault; `{ all: true }` also restores the start-up keys and rate limit. */
   async reset(opts: { all?: boolean } = {}): Promise<void> {
     await this.call("POST", "reset", opts.all ? { all: true } : {});

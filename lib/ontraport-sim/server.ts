@@ -82,6 +82,8 @@ export interface RunningSimulator {
   url: string;
   /** The notification endpoint, `${url}/`, as a sender is configured with. */
   endpoint: string;
+  /** Base URL of the REST API v1 subset, `${url}/1` (as `https://api.ontraport.com/1`). */
+  restUrl: string;
   host: string;
   port: number;
   /** Direct access to the state (tests may read it; the control API is the public way). */
@@ -552,7 +554,12 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
           return answer(429, { code: 1, message }, h, delayMs);
         }
         if (bodyError !== null) return answer(400, { code: 1, message: bodyError }, restHeaders(appId), delayMs);
-        const result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        let result: ReturnType<typeof callRest>;
+        try {
+          result = callRest({ method, path: path.slice("/1".length), params, account, now: now() });
+        } catch (e) {
+          result = { status: 500, body: { code: 1, message: `simulator error: ${e instanceof Error ? e.message : String(e)}` } };
+        }
         return answer(result.status, result.body, restHeaders(appId), delayMs);
       },
       (e: unknown) => {
@@ -834,6 +841,7 @@ export function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimu
       resolve({
         url,
         endpoint: `${url}/`,
+        restUrl: `${url}/1`,
         host,
         port,
         state,

@@ -218,7 +218,10 @@ export interface FaultSpec {
   drop?: boolean;
   /** Answer 200 with a body that is not valid XML. */
   malformed?: boolean;
-  /** Which reqTypes consume this fault; default the four notification types (not `key`). */
+  /**
+   * Which reqTypes consume this fault; default the four notification types (not `key`), and then
+   * REST calls too. `"rest"` names REST calls.
+   */
   reqTypes?: string[];
 }
 

@@ -4,7 +4,7 @@
  * values as strings; errors are `{code: 1, message}` with a 4xx status.
  */
 import { BodyError, bool, list, num, str } from "./body";
-import { ConditionError, parseCondition } from "./condition";
+import { ConditionError, fieldOf, parseCondition } from "./condition";
 import { OBJECT, idField, type Account, type Table } from "./store";
 import type { RestRow } from "./types";
 
@@ -145,8 +145,8 @@ function listObjects(call: RestCall, objectID: number): RestAnswer {
   if (sort !== undefined && sort !== "") {
     const dir = str(p.sortDir)?.toLowerCase() === "desc" ? -1 : 1;
     rows = [...rows].sort((a, b) => {
-      const x = a[sort] ?? "";
-      const y = b[sort] ?? "";
+      const x = fieldOf(a, sort) ?? "";
+      const y = fieldOf(b, sort) ?? "";
       const c = /^-?\d+(\.\d+)?$/.test(x) && /^-?\d+(\.\d+)?$/.test(y) ? Number(x) - Number(y) : x.localeCompare(y);
       return c * dir;
     });

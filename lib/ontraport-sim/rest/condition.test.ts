@@ -31,6 +31,8 @@ describe("condition", () => {
     expect(ids({ field: "name", op: "=", value: "gadget" })).toEqual(["2"]);
     expect(ids([c("price", ">", 1), c("id", "=", 3)])).toEqual(["3"]);
     expect(ids(JSON.stringify([c("missing", "=", "x")]))).toEqual([]);
+    expect(ids(JSON.stringify([c("toString", "=", "x")]))).toEqual([]); // never an inherited property
+    expect(ids("constructor IS NULL")).toEqual(["1", "2", "3"]);
   });
 
   it("reads the legacy SQL-like string form", () => {

@@ -25,6 +25,11 @@ type Scalar = string | number | null;
 const OPS = ["=", "<>", "!=", ">", "<", ">=", "<=", "IN", "NOT IN", "IS", "LIKE", "NOT LIKE"] as const;
 type Op = (typeof OPS)[number];
 
+/** A row's own field (never something inherited such as `toString`). */
+export function fieldOf(row: RestRow, field: string): string | undefined {
+  return Object.hasOwn(row, field) ? row[field] : undefined;
+}
+
 function isNumeric(s: string): boolean {
   return /^-?\d+(?:\.\d+)?$/.test(s.trim());
 }
@@ -55,7 +60,7 @@ function clause(field: string, op: Op, value: Scalar | Scalar[]): Predicate {
       if (list === null) throw new ConditionError(`${op} needs a list of values`);
       const inList = (v: string): boolean => list.some((x) => x !== null && compare(v, x) === 0);
       return (row) => {
-        const v = row[field];
+        const v = fieldOf(row, field);
         if (v === undefined) return false;
         return op === "IN" ? inList(v) : !inList(v);
       };
@@ -63,14 +68,14 @@ function clause(field: string, op: Op, value: Scalar | Scalar[]): Predicate {
     case "IS": {
       const want = (one ?? "NULL").trim().toUpperCase();
       if (want !== "NULL" && want !== "NOT NULL") throw new ConditionError('IS takes "NULL" or "NOT NULL"');
-      return (row) => (row[field] === undefined) === (want === "NULL");
+      return (row) => (fieldOf(row, field) === undefined) === (want === "NULL");
     }
     case "LIKE":
     case "NOT LIKE": {
       if (one === null) throw new ConditionError(`${op} needs a value`);
       const re = likeRegex(one);
       return (row) => {
-        const v = row[field];
+        const v = fieldOf(row, field);
         return v !== undefined && re.test(v) === (op === "LIKE");
       };
     }
@@ -89,7 +94,7 @@ function clause(field: string, op: Op, value: Scalar | Scalar[]): Predicate {
                   ? (c) => c >= 0
                   : (c) => c <= 0;
       return (row) => {
-        const v = row[field];
+        const v = fieldOf(row, field);
         return v !== undefined && test(compare(v, one));
       };
     }

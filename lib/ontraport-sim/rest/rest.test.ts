@@ -49,7 +49,7 @@ async function api(method: string, path: string, o: CallOptions = {}): Promise<A
   }
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body)); // DELETE is not chunked by default
   const qs = o.query === undefined ? "" : `?${new URLSearchParams(Object.entries(o.query).map(([k, v]) => [k, String(v)])).toString()}`;
-  const res = await httpRequest(`${sim.url}/1${path}${qs}`, method, body, headers);
+  const res = await httpRequest(`${sim.restUrl}${path}${qs}`, method, body, headers);
   let parsed: Answer["body"] = { code: -1, data: null };
   try {
     parsed = JSON.parse(res.text) as Answer["body"];
@@ -460,6 +460,57 @@ describe("faults and latency on REST calls", () => {
   });
 });
 
+describe("the minimal call sequences of ontraport-rest.md", () => {
+  it("logs a paid outside order with tags, then refunds it", async () => {
+    // 1. key check
+    expect((await api("GET", "/objects", { query: { objectID: 0, range: 1 } })).status).toBe(200);
+    // 2. contact
+    const contactId = await contact("ann@example.com");
+    // 3. products: look up by external_id, create when missing
+    const productIds: string[] = [];
+    for (const [name, price] of [["Widget", 10], ["Gadget", 5]] as const) {
+      const found = data<{ id: string }[]>(await api("GET", "/Products", { query: { condition: cond("external_id", "=", name) } }));
+      productIds.push(found[0]?.id ?? data(await api("POST", "/Products", { json: { name, price, external_id: name } })).id ?? "");
+    }
+    expect(productIds).toEqual(["1", "2"]);
+    // 4. tax
+    const taxes = data<{ id: string }[]>(await api("GET", "/objects", { query: { objectID: 63, condition: cond("name", "=", "Sales Tax") } }));
+    expect(taxes).toEqual([]);
+    const taxId = await tax();
+    // 5. duplicate check, 6. processManual (the page's example body)
+    expect(data(await api("GET", "/Transactions", { query: { condition: cond("external_order_id", "=", "1001") } }))).toEqual([]);
+    const logged = await api("POST", "/transaction/processManual", {
+      json: {
+        contact_id: Number(contactId),
+        chargeNow: "chargeLog",
+        trans_date: 1718031600000,
+        invoice_template: -1,
+        external_order_id: "1001",
+        offer: {
+          products: [
+            { id: Number(productIds[0]), quantity: 2, price: [{ price: 10.0 }], total: 20.0, tax: true, taxable: true, shipping: false, type: "single" },
+            { id: Number(productIds[1]), quantity: 1, price: [{ price: 5.0 }], total: 5.0, tax: true, taxable: true, shipping: false, type: "single" },
+          ],
+          taxes: [{ id: Number(taxId), name: "Sales Tax", rate: 8.25, taxShipping: false, taxTotal: 2.06 }],
+          subTotal: 25.0,
+          grandTotal: 27.06,
+          hasTaxes: true,
+          hasShipping: false,
+        },
+      },
+    });
+    const invoiceId = data<{ invoice_id: string }>(logged).invoice_id;
+    // 7. tags
+    await api("PUT", "/objects/tagByName", { json: { objectID: 0, ids: [Number(contactId)], add_names: ["Bought: Widget", "Bought: Gadget"] } });
+    // refund: 1. refund, 2. read back, 3. untag
+    await api("PUT", "/transaction/refund", { json: { ids: [Number(invoiceId)] } });
+    expect(data(await api("GET", "/Transaction", { query: { id: invoiceId } }))).toMatchObject({ status: "2", total: "27.06" });
+    await api("DELETE", "/objects/tagByName", { json: { objectID: 0, ids: [Number(contactId)], remove_names: ["Bought: Widget"] } });
+    expect((await client.restObjects(0))[0]?.contact_cat).toBe("*/*2*/*");
+    expect(await client.restStats()).toMatchObject({ requests: 14, ok: 14, transactions: 1, duplicateTransactions: 0 });
+  });
+});
+
 describe("control API", () => {
   it("records every call without the key, filters by path and App ID", async () => {
     await client.setRestAccount("app-2", "key-2");
@@ -508,6 +559,11 @@ describe("control API", () => {
     await client.reset({ all: true });
     expect((await client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([[APP, "valid"]]);
     expect(await contact()).toBe("1"); // ids count from 1 again
+  });
+
+  it("names the REST base URL", () => {
+    expect(sim.restUrl).toBe(`${sim.url}/1`);
+    expect(new SimClient(`${sim.url}/`).restUrl).toBe(sim.restUrl);
   });
 
   it("answers the cheap key checks (objects?range=1, objects/meta)", async () => {
