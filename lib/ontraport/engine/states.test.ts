@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { domainEvents, ontraportConfigs, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
+import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { checkHealth } from "@/lib/ops/health";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
@@ -274,6 +274,19 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     const p = await enqueueManualResend(t.db, { merchantId: "M1", orderId: paused, userId: null as unknown as string, requestId: "r3", sendNow: true, now });
     expect(p).toMatchObject({ created: false, waiting: { status: "paused", merchantPaused: true } });
     expect(await t.db.select().from(transmissions).where(eq(transmissions.orderId, paused))).toHaveLength(1);
+  });
+
+  it("never lets stores with nothing due crowd out a store with work", async () => {
+    // Six stores served long ago, with nothing to send, rank before M1 (served just now).
+    for (let i = 0; i < 6; i++) {
+      await apiMerchant(t.db, `Q${i}`);
+      await t.db.insert(ontraportRateWindows).values({ merchantId: `Q${i}`, tokens: 3, refilledAt: new Date(now.getTime() - 3600_000) });
+    }
+    await t.db.insert(ontraportRateWindows).values({ merchantId: "M1", tokens: 3, refilledAt: now });
+    const orderId = await placeOrder(t.db, "M1");
+    const small = new OutboxWorker({ db: t.db, endpoint: "http://ontraport.test/", clock: () => now, resolveKey: resolveTestKey, send: fake.send, listen: false, claimBatch: 1 });
+    expect(await small.drain()).toBe(1);
+    expect((await rowOf(orderId)).status).toBe("delivered");
   });
 
   it("keeps one request in flight per store: a store that does not answer holds one slot, never the others'", async () => {

@@ -333,6 +333,9 @@ export class OutboxWorker {
           from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
           where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
+            -- Only stores with something due (off the partial index): a store with nothing to send must
+            -- never take a place that a store with work could have.
+            and exists (select 1 from transmissions d where d.merchant_id = c.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz)
             and (w.merchant_id is null or (
               (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
               and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
@@ -342,7 +345,9 @@ export class OutboxWorker {
         cand as (
           select d.id, d.next_attempt_at, d.seq, e.ord,
             row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
-          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want}) e
+          -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
+          -- same order yields nothing, and must not leave the claim empty.
+          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want * 4}) e
           cross join lateral (
             select t.id, t.next_attempt_at, t.seq from transmissions t
             where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
