@@ -116,7 +116,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     // a kill then often finds requests ONTRAPORT has but whose answer has not come back yet.
     let slow = 0;
     for (let i = 0; i < 130; i++) {
-      const delayMs = Math.random() < 0.4 ? 150 + Math.floor(Math.random() * 300) : 0;
+      const delayMs = Math.random() < 0.3 ? 200 + Math.floor(Math.random() * 300) : 0;
       if (delayMs) slow += 10;
       await client.faults({ count: 10, delayMs });
     }
@@ -154,11 +154,12 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     // A request ONTRAPORT has received and processed, whose answer is still on its way back (a slow
     // answer) or not yet recorded: the pid of the worker holding it ("host:pid:random", worker.ts).
     const pidAwaitingAnswer = async (): Promise<number | null> => {
+      // The simulator first, then the database: a row still 'sending' after ONTRAPORT received it is
+      // waiting for its answer (or its commit), and a slow answer keeps it there a few hundred ms.
+      const received = new Set((await client.notifications({ reqType: "sale", limit: 50 })).map((n) => n.transmissionId));
       const rows = rowsOf<{ id: string; locked_by: string }>(
         await t.db.execute(sql`select id, locked_by from transmissions where merchant_id like 'CRASH%' and status = 'sending' and locked_by is not null`),
       );
-      if (!rows.length) return null;
-      const received = new Set((await client.notifications({ reqType: "sale", limit: 50 })).map((n) => n.transmissionId));
       const row = rows.find((r) => received.has(r.id));
       return row ? Number(row.locked_by.split(":").at(-2)) : null;
     };
