@@ -33,7 +33,16 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   fi
 fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  # Under CI, a URL given but nothing answering it fails the run now.
+  if [ "${CI:-}" = "true" ] && ! node -e "const p=require('postgres');const s=p(process.env.TEST_DATABASE_URL,{max:1,connect_timeout:5,onnotice:()=>{}});s\`select 1\`.then(()=>s.end().then(()=>process.exit(0)),()=>process.exit(1))"; then
+    echo "PostgreSQL at $TEST_DATABASE_URL does not answer" >&2
+    exit 1
+  fi
   echo "Integration tests run on PGlite and on PostgreSQL ($TEST_DATABASE_URL)"
+elif [ "${CI:-}" = "true" ]; then
+  # Under CI the PostgreSQL-only tests (crash, multi-worker) must run, never be skipped.
+  echo "CI=true but no PostgreSQL is reachable on 127.0.0.1:5432 (set TEST_DATABASE_URL or start it): failing" >&2
+  exit 1
 else
   echo "No PostgreSQL reachable on 127.0.0.1:5432: integration tests run on PGlite only"
 fi
