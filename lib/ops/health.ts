@@ -6,7 +6,7 @@ export interface Health {
   database: { ok: boolean; latencyMs: number | null; error?: string };
   worker: { heartbeatAgeSeconds: number | null; workers: number };
   queue: { waiting: number; oldestWaitingAgeSeconds: number | null };
-  /** Domain events: ones dispatch could not turn into a transmission, and the age of the oldest not yet dispatched. */
+  /** Domain events: ones dispatch could not turn into a transmission in the last 7 days, and the age of the oldest not yet dispatched. */
   events: { failed: number; oldestUndispatchedAgeSeconds: number | null };
 }
 
@@ -30,7 +30,7 @@ export async function checkHealth(db: Db | null, openError?: string): Promise<He
           (select extract(epoch from now() - max(beat_at))::float8 from worker_heartbeats) as age,
           (select count(*)::int from transmissions where status in ('pending', 'sending')) as waiting,
           (select extract(epoch from now() - min(created_at))::float8 from transmissions where status = 'pending') as oldest,
-          (select count(*)::int from domain_events where dispatched_at is null and failed_at is not null) as failed_events,
+          (select count(*)::int from domain_events where dispatched_at is null and failed_at > now() - interval '7 days') as failed_events,
           (select extract(epoch from now() - min(created_at))::float8 from domain_events where dispatched_at is null and failed_at is null) as oldest_event`),
     );
     const latencyMs = Math.round(performance.now() - started);

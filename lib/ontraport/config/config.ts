@@ -4,6 +4,7 @@ import { rowsOf, type Db } from "@/lib/db/client";
 import { auditLog, ontraportConfigs, themes, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
+import { INTEGRATION_OFF_REASON } from "../engine/integration-off";
 import { resumeAfterNewKey } from "../engine/stale-key";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { encryptSecret, fingerprint, maskedHint } from "./crypto";
@@ -307,12 +308,13 @@ async function changeMethod(tx: Db, { merchantId, userId, from, to }: { merchant
   await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.method_changed", target: "Integration method", detail: { from, to, ...(skipped ? { skippedTransmissions: skipped } : {}) } });
 }
 
-export const INTEGRATION_OFF_REASON = "Integration turned off before it was sent: turning it on again does not send it; resend it by hand";
-
+// Rows a worker holds locked right now are left to the worker's sweep (skipOffIntegrations), which
+// catches them within seconds; waiting for them here could deadlock with a claim.
 async function skipQueued(tx: Db, merchantId: string, now: Date): Promise<number> {
   const rows = rowsOf<{ id: string }>(
     await tx.execute(sql`update transmissions set status = 'skipped', end_reason = 'integration_off', last_error = ${INTEGRATION_OFF_REASON}, updated_at = ${now.toISOString()}::timestamptz
-      where merchant_id = ${merchantId} and direction = 'outbound' and status in ('pending', 'held', 'paused') returning id`),
+      where id in (select id from transmissions where merchant_id = ${merchantId} and direction = 'outbound' and status in ('pending', 'held', 'paused') for update skip locked)
+      returning id`),
   );
   return rows.length;
 }

@@ -55,3 +55,18 @@ export async function holdWaiting(db: Db, now: Date): Promise<number> {
   );
   return rows.length;
 }
+
+/**
+ * Held rows whose Sale was delivered meanwhile go out. Delivering a Sale releases its order's held rows
+ * in the same statement, but a Refund dispatched while its Sale was still on the wire can commit as
+ * held just after that statement looked: this sweep (run by every worker every few seconds) closes
+ * the gap, so nothing stays held behind a delivered Sale. Returns how many.
+ */
+export async function releaseStranded(db: Db, now: Date): Promise<number> {
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`update transmissions t set status = 'pending', next_attempt_at = ${now.toISOString()}::timestamptz, last_error = null, end_reason = null, updated_at = ${now.toISOString()}::timestamptz
+      where t.status = 'held' and not ${mustWaitSql(sql`t.merchant_id`, sql`t.order_id`)}
+      returning t.id`),
+  );
+  return rows.length;
+}

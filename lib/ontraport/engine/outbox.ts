@@ -194,6 +194,9 @@ export async function requeueFailed(db: Db, input: { merchantId: string; from: D
           end_reason = case when t.type in ('refund', 'auto_order_status') and t.order_id is not null and ${mustWaitSql(sql`t.merchant_id`, sql`t.order_id`)} then 'held' else null end,
           next_attempt_at = ${nowIso}::timestamptz, retry_step = 0, takeovers = 0, throttled_since = null, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
         where t.merchant_id = ${input.merchantId} and t.status = 'failed' and t.direction = 'outbound' and t.payload <> ''
+          -- A failed Sale whose order was resent by hand since (delivered or on its way) stays failed: a second copy would log the sale twice.
+          and not (t.type = 'sale' and exists (select 1 from transmissions s2 where s2.merchant_id = t.merchant_id and s2.order_id = t.order_id
+            and s2.type = 'sale' and s2.seq > t.seq and s2.status in ('delivered', 'pending', 'sending', 'paused')))
           and t.created_at >= ${input.from.toISOString()}::timestamptz and t.created_at < ${input.to.toISOString()}::timestamptz
         returning t.id`),
     );

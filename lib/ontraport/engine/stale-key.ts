@@ -17,13 +17,16 @@ export function pauseExpired(pausedAt: Date | null, now: Date): boolean {
   return !!pausedAt && now.getTime() - pausedAt.getTime() >= PAUSE_LIMIT_MS;
 }
 
-/** Paused transmissions of merchants paused for 7 days or more become failed. Returns how many. */
+/**
+ * Paused transmissions of merchants paused for 7 days or more become failed, and so do the ones queued
+ * while the store was paused (never sent, since nothing goes out for a paused store). Returns how many.
+ */
 export async function failLongPaused(db: Db, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - PAUSE_LIMIT_MS).toISOString();
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`update transmissions t set status = 'failed', end_reason = 'key_refused_7d', last_error = ${KEY_REFUSED_FOR_DAYS}, updated_at = ${now.toISOString()}::timestamptz
       from ontraport_configs c
-      where c.merchant_id = t.merchant_id and c.paused_at is not null and c.paused_at <= ${cutoff}::timestamptz and t.status = 'paused'
+      where c.merchant_id = t.merchant_id and c.paused_at is not null and c.paused_at <= ${cutoff}::timestamptz and t.status in ('paused', 'pending')
       returning t.id`),
   );
   return rows.length;

@@ -102,6 +102,19 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     expect(await startStatus(t.db, facts)).toBe("pending");
   });
 
+  it("releases a refund held behind a Sale delivered meanwhile (dispatched while the Sale was on the wire)", async () => {
+    const orderId = await placeOrder(t.db, "M1");
+    await worker.drain();
+    // As if dispatch had seen the Sale still sending and committed the refund after the Sale's release.
+    const refundId = await refund(orderId, { code: "R-RACE", merchandiseCents: 1995, taxCents: 160 });
+    const { dispatchAll } = await import("./dispatch");
+    await dispatchAll(t.db, { now });
+    await t.db.update(transmissions).set({ status: "held" }).where(eq(transmissions.refundId, refundId));
+    at(3_000);
+    await worker.drain();
+    expect((await rowOf(orderId, "refund")).status).toBe("delivered");
+  });
+
   it("releases a held refund when a manual resend of the Sale is delivered", async () => {
     fake.script.push({ statusCode: 400, body: "bad" });
     const orderId = await placeOrder(t.db, "M1");
@@ -187,8 +200,8 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
       const row = await rowOf(orderId);
       if (i < 3) {
         // Taken over, then sent again with the same X-Transmission-Id: delivered.
-        expect(row).toMatchObject({ takeovers: i });
-        if (row.status === "delivered") await t.db.update(transmissions).set({ status: "pending" }).where(eq(transmissions.id, row.id));
+        expect(row).toMatchObject({ takeovers: i, status: "delivered" });
+        await t.db.update(transmissions).set({ status: "pending" }).where(eq(transmissions.id, row.id));
       } else {
         expect(row).toMatchObject({ status: "failed", endReason: "interrupted_3x", takeovers: 3, lastError: expect.stringContaining("interrupted 3 times") });
       }
@@ -232,6 +245,84 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     await worker.drain();
     expect(fake.requests.length).toBe(before);
     expect((await rowOf(orderId)).status).toBe("skipped");
+  });
+
+  it("skips a row that was in flight when the integration was turned off once its answer brings it back", async () => {
+    await t.db.insert((await import("@/lib/db/schema")).users).values({ id: "00000000-0000-4000-8000-000000000002", merchantId: "M1", email: "b@example.com", name: "B", passwordHash: "x", role: "admin" }).onConflictDoNothing();
+    const orderId = await placeOrder(t.db, "M1");
+    let turnOff: () => Promise<void> = async () => {};
+    const inFlight = new OutboxWorker({
+      db: t.db,
+      endpoint: "http://ontraport.test/",
+      clock: () => now,
+      resolveKey: resolveTestKey,
+      listen: false,
+      send: async () => {
+        await turnOff();
+        return { statusCode: 503, body: "busy", rateLimitReset: null, durationMs: 1, error: null };
+      },
+    });
+    turnOff = async () => {
+      await setMethod(t.db, { merchantId: "M1", userId: "00000000-0000-4000-8000-000000000002", method: "off" });
+    };
+    await inFlight.drain(1);
+    turnOff = async () => {};
+    // Answered 503 after the switch: back in the queue for a moment, then the sweep skips it.
+    at(3_000);
+    await inFlight.drain();
+    expect(await rowOf(orderId)).toMatchObject({ status: "skipped", endReason: "integration_off" });
+    await setMethod(t.db, { merchantId: "M1", userId: "00000000-0000-4000-8000-000000000002", method: "api" });
+    at(3600_000);
+    expect(await inFlight.drain()).toBe(0);
+  });
+
+  it("fails Sales queued while the key was refused for 7 days", async () => {
+    fake.script.push({ statusCode: 401, body: "<error>Invalid AppId / Key Combination</error>" });
+    await placeOrder(t.db, "M1");
+    await worker.drain();
+    const later = await placeOrder(t.db, "M1");
+    await worker.drain();
+    expect((await rowOf(later)).status).toBe("pending");
+    at(PAUSE_LIMIT_MS + 3_000);
+    await worker.drain();
+    expect(await rowOf(later)).toMatchObject({ status: "failed", endReason: "key_refused_7d" });
+  });
+
+  it("records a delivered answer that arrives after its lease was taken over, without sending it again", async () => {
+    const orderId = await placeOrder(t.db, "M1");
+    let takeOver: () => Promise<void> = async () => {};
+    const slow = new OutboxWorker({
+      db: t.db,
+      endpoint: "http://ontraport.test/",
+      clock: () => now,
+      resolveKey: resolveTestKey,
+      listen: false,
+      send: async () => {
+        await takeOver();
+        return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null };
+      },
+    });
+    takeOver = async () => {
+      // The lease ran out while ONTRAPORT was answering: another worker took the row over.
+      at(61_000);
+      const { reclaimExpiredLeases } = await import("./worker");
+      await reclaimExpiredLeases(t.db, now);
+    };
+    await slow.drain(1);
+    const row = await rowOf(orderId);
+    expect(row).toMatchObject({ status: "delivered", takeovers: 1 });
+  });
+
+  it("Resend failed leaves a failed Sale alone when the order was resent by hand since", async () => {
+    fake.script.push({ statusCode: 400, body: "bad" });
+    const orderId = await placeOrder(t.db, "M1");
+    await worker.drain();
+    await enqueueManualResend(t.db, { merchantId: "M1", orderId, userId: null as unknown as string, requestId: "by-hand", now });
+    at(60_000);
+    await worker.drain();
+    expect(await requeueFailed(t.db, { merchantId: "M1", from: new Date(0), to: new Date(now.getTime() + 1), now })).toBe(0);
+    await worker.drain();
+    expect(fake.requests.filter((r) => r.reqType === "sale")).toHaveLength(2);
   });
 
   it("sends a price adjustment as an <adjustment> and skips a shipping-only refund", async () => {

@@ -7,7 +7,8 @@ import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "../config/crypto";
 import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, type DeliveryRequest, type DeliveryResponse, type ReqType } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
-import { holdWaiting } from "./held";
+import { holdWaiting, releaseStranded } from "./held";
+import { skipOffIntegrations } from "./integration-off";
 import { outboxSignal } from "./outbox";
 import { decide, describeOutcome, type Outcome } from "./outcome";
 import { blockUntil, bucketSql, takeTokensSql } from "./rate-limit";
@@ -222,6 +223,8 @@ export class OutboxWorker {
       this.lastReap = now.getTime();
       await reclaimExpiredLeases(this.o.db, now);
       await failLongPaused(this.o.db, now);
+      await releaseStranded(this.o.db, now);
+      await skipOffIntegrations(this.o.db, now);
     }
     return now;
   }
@@ -520,7 +523,9 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
     from v
     -- Rows this worker still holds. "is true" keeps the planner on the primary key, row by row: given
     -- a plain status test it scans every 'sending' row and compares each with every answer.
-    where v.delivered and t.id = v.id and (t.status = 'sending') is true and t.locked_by = ${workerId}`;
+    -- A row taken over meanwhile (its lease ran out while this answer was on the way) and not yet sent
+    -- again is delivered all the same: ONTRAPORT has it.
+    where v.delivered and t.id = v.id and ((t.status = 'sending' and t.locked_by = ${workerId}) or (t.status = 'pending' and t.outcome_unknown)) is true`;
   // A key proved good, or any answer other than delivered, also moves the merchant's config or rate
   // window: then everything goes in one transaction.
   const keys = new Map<string, AttemptResult>();
