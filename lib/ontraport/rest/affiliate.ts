@@ -37,7 +37,16 @@ export interface AffiliateResult {
   state: AffiliateState;
 }
 
-export async function deliverAffiliate(ctx: RestContext, s: AffiliateSnapshot, state: AffiliateState): Promise<AffiliateResult> {
+export interface AffiliateOptions {
+  /**
+   * Whether the affiliate was approved before this change, when the engine knows: false skips the
+   * removal of "Affiliate approved" (a sign-up never had it). Unknown: an unapproved affiliate's
+   * tag is removed in any case.
+   */
+  wasApproved?: boolean;
+}
+
+export async function deliverAffiliate(ctx: RestContext, s: AffiliateSnapshot, state: AffiliateState, opts: AffiliateOptions = {}): Promise<AffiliateResult> {
   const st: AffiliateState = { ...emptyAffiliateState(), ...state };
   const attempt = new Attempt(ctx);
   const done = (outcome: Outcome): AffiliateResult => ({ outcome, steps: attempt.steps, state: st });
@@ -52,7 +61,7 @@ export async function deliverAffiliate(ctx: RestContext, s: AffiliateSnapshot, s
     const r = await attempt.call(tagCall("PUT", st.contactId, approved ? [AFFILIATE_TAG, AFFILIATE_APPROVED_TAG] : [AFFILIATE_TAG]));
     if (!r.ok) return done(r.outcome);
     st.tagged = true;
-    if (approved) st.approvalSynced = true;
+    if (approved || opts.wasApproved === false) st.approvalSynced = true;
   }
   if (!st.approvalSynced) {
     const r = await attempt.call(tagCall("DELETE", st.contactId, [AFFILIATE_APPROVED_TAG]));

@@ -58,6 +58,11 @@ describe("classifyStep", () => {
     expect(u.kind === "unknown" && u.message).toContain("may have processed it");
   });
 
+  it("a read (GET) without a readable answer is transient: it changed nothing", () => {
+    expect(classifyStep(step({ method: "GET", path: "/Transactions", status: null, written: true, error: "timeout" })).kind).toBe("transient");
+    expect(classifyStep(step({ method: "GET", path: "/Transactions", responseBody: "<html>" })).kind).toBe("transient");
+  });
+
   it("400/404/422 are rejected with the message; other 4xx and redirects are bad requests", () => {
     expect(classifyStep(step({ status: 400, json: { code: 1, message: "contact_id is required" } }))).toEqual({
       kind: "rejected",

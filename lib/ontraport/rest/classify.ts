@@ -33,18 +33,21 @@ const where = (step: RestStep): string => `${step.method} /1${step.path}`;
 
 /**
  * - 2xx with `code: 0`: delivered;
- * - 2xx that is not ONTRAPORT's JSON, or `code` other than 0: the call was handled but we cannot
- *   tell how: unknown (a write may have happened; the caller reconciles before writing again);
+ * - 2xx that is not ONTRAPORT's JSON: the call was handled but we cannot tell how: unknown (a write
+ *   may have happened; the caller reconciles before writing again); `code` other than 0: rejected;
  * - 401/403: stale_key with ONTRAPORT's text; 429: rate_limited (X-Rate-Limit-Reset, else 60 s);
  * - 408/5xx, or no answer before the request was written: transient;
  * - written but unanswered (timeout, connection lost): unknown;
+ * - a GET (a read changes nothing) without a readable answer: transient;
  * - 400/404/409/422: rejected (ONTRAPORT read the request and refused its content), with its message;
  * - any other status (3xx: a redirect is never followed; 405, 413, 415...): bad_request.
  */
 export function classifyStep(step: RestStep): Outcome {
+  // A read changes nothing: without a readable answer it is simply tried again.
+  const read = step.method === "GET";
   if (step.status === null) {
     const error = step.error ?? "No answer";
-    if (step.written) return { kind: "unknown", message: `${where(step)}: ${error}; ONTRAPORT may have processed it` };
+    if (step.written && !read) return { kind: "unknown", message: `${where(step)}: ${error}; ONTRAPORT may have processed it` };
     return { kind: "transient", message: `${where(step)}: ${error}` };
   }
   const code = step.status;
@@ -55,7 +58,7 @@ export function classifyStep(step: RestStep): Outcome {
     if (typeof j === "object" && j !== null && !Array.isArray(j) && "code" in j) {
       return { kind: "rejected", message: `${where(step)}: ONTRAPORT answered code ${String((j as { code: unknown }).code)}${text ? `: ${text}` : ""}` };
     }
-    return { kind: "unknown", message: `${where(step)}: ONTRAPORT answered ${code} with something that is not its JSON answer: ${text || "(empty)"}` };
+    return { kind: read ? "transient" : "unknown", message: `${where(step)}: ONTRAPORT answered ${code} with something that is not its JSON answer: ${text || "(empty)"}` };
   }
   if (code === 401 || code === 403) {
     const fallback = code === 401 ? ONTRAPORT_UNAUTHORIZED_TEXT : "The API key's user has no permission for this call.";

@@ -13,6 +13,8 @@ export const ONTRAPORT_REST_BASE_URL = "https://api.ontraport.com/1";
 export const DEFAULT_REST_TIMEOUT_MS = 15_000;
 /** Stored response bodies are cut here. */
 export const REST_RESPONSE_BODY_LIMIT = 8 * 1024;
+/** Answers are read up to this size to be parsed (a page of 50 transactions with their offers). */
+export const REST_PARSE_LIMIT = 4 * 1024 * 1024;
 
 export type RestMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -203,7 +205,7 @@ export function nodeSend(r: RawRequest): Promise<RawResponse> {
       const chunks: Buffer[] = [];
       let kept = 0;
       res.on("data", (c: Buffer) => {
-        if (kept >= REST_RESPONSE_BODY_LIMIT * 4) return; // enough to parse a JSON answer; the rest is dropped
+        if (kept >= REST_PARSE_LIMIT) return; // only the first 8 KiB is stored; this much is read to parse the JSON
         chunks.push(c);
         kept += c.length;
       });

@@ -78,6 +78,14 @@ describe("deliverRefund", () => {
     expect((await control.restObjects(46, { appId: APP }))[0]?.status).toBe("1");
   });
 
+  it("a partial refund with a contact id that is gone upserts the contact and leaves the note once", async () => {
+    await deliverSale(ctx(), sale("DEMO-5"), emptySaleState(), new MemoryProductCache());
+    const r = await deliverRefund(ctx(), refund("DEMO-5", "partial"), emptyRefundState(), { invoiceId: "1", contactId: "999" });
+    expect(r.outcome).toEqual({ kind: "delivered" });
+    expect(r.steps.map((x) => `${x.method} ${x.path} ${x.status}`)).toEqual(["POST /objects 400", "POST /Contacts/saveorupdate 200", "POST /objects 200", "PUT /objects/tagByName 200"]);
+    expect(await control.restObjects(12, { appId: APP })).toHaveLength(1);
+  });
+
   it("a price adjustment is a note too (upserting the contact when its id is not known); a retry after an unknown note does not add a second", async () => {
     await deliverSale(ctx(), sale("DEMO-4"), emptySaleState(), new MemoryProductCache());
     const snap = refund("DEMO-4", "adjustment", "R-8");
@@ -141,6 +149,12 @@ describe("deliverAffiliate", () => {
     expect(revoked.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["POST /Contacts/saveorupdate", "PUT /objects/tagByName", "DELETE /objects/tagByName"]);
     expect(await tagsOf("pat@example.com")).toEqual([AFFILIATE_TAG]);
     expect(await control.restObjects(0, { appId: APP })).toHaveLength(1);
+  });
+
+  it("a sign-up known never to have been approved is only tagged 'Affiliate'", async () => {
+    const r = await deliverAffiliate(ctx(), affiliateSignup(9, false), emptyAffiliateState(), { wasApproved: false });
+    expect(r.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["POST /Contacts/saveorupdate", "PUT /objects/tagByName"]);
+    expect(await tagsOf("pat@example.com")).toEqual([AFFILIATE_TAG]);
   });
 
   it("the saleorupdate body builder takes the referrer option", () => {

@@ -105,12 +105,19 @@ export async function deliverRefund(ctx: RestContext, s: RefundSnapshot, state: 
   }
 
   if (st.contactId === null) st.contactId = opts.contactId ?? null;
-  if (st.contactId === null) {
+  let contactFresh = false;
+  const upsert = async (): Promise<Outcome | null> => {
     const r = await upsertContact(attempt, s.order.contact);
-    if (!r.ok) return done(r.outcome);
+    if (!r.ok) return r.outcome;
     st.contactId = r.result.contactId;
+    contactFresh = true;
+    return null;
+  };
+  if (st.contactId === null) {
+    const failed = await upsert();
+    if (failed) return done(failed);
   }
-  const contactId = st.contactId;
+  let contactId = st.contactId as string;
   const text = buildRefundNote(s);
   if (st.noteId === null && st.noteUncertain) {
     // The previous note call may have been processed: look for it before adding another.
@@ -124,14 +131,20 @@ export async function deliverRefund(ctx: RestContext, s: RefundSnapshot, state: 
     }
     st.noteUncertain = false;
   }
-  if (st.noteId === null) {
+  for (let round = 0; st.noteId === null; round++) {
     const r = await attempt.call({ method: "POST", path: "/objects", params: { objectID: 12, contact_id: idValue(contactId), data: text } });
-    if (!r.ok) {
-      const step = r.step;
-      if (step !== null && !(step.status === null ? !step.written : [400, 401, 403, 404, 422, 429].includes(step.status))) st.noteUncertain = true;
-      return done(r.outcome);
+    if (r.ok) {
+      st.noteId = idOf(obj(r.data)?.id) ?? "unknown";
+      break;
     }
-    st.noteId = idOf(obj(r.data)?.id) ?? "unknown";
+    const step = r.step;
+    if (step !== null && !(step.status === null ? !step.written : [400, 401, 403, 404, 409, 422, 429].includes(step.status))) st.noteUncertain = true;
+    // Refused with a contact id not confirmed in this attempt (the Sale's): the contact may be gone
+    // or merged; upsert it and try once more.
+    if (r.outcome.kind !== "rejected" || contactFresh || round > 0) return done(r.outcome);
+    const failed = await upsert();
+    if (failed) return done(failed);
+    contactId = st.contactId as string;
   }
   if (!st.tagApplied) {
     const r = await attempt.call(tagCall("PUT", contactId, [PARTIAL_REFUND_TAG]));
