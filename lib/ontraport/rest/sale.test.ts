@@ -173,6 +173,20 @@ describe("deliverSale", () => {
     expect((await control.restStats()).transactions).toBe(2);
   });
 
+  it("the fallback never adopts another order's transaction with the same date and total", async () => {
+    const cache = new MemoryProductCache();
+    await deliverSale(ctx(), sale("DEMO-10"), emptySaleState(), cache);
+    const send: RestContext["send"] = async (r) =>
+      r.url.includes("external_order_id") ? { status: 400, headers: {}, body: '{"code":1,"message":"Invalid field"}', error: null, written: true } : nodeSend(r);
+    const steps: string[] = [];
+    const r = await deliverSale(ctx({ send, onStep: (s) => steps.push(`${s.method} ${s.path}`) }), sale("DEMO-11"), emptySaleState(), cache, { reconcile: true });
+    expect(r.outcome).toEqual({ kind: "delivered" });
+    expect(paths(r)).toEqual(["POST /Contacts/saveorupdate", "GET /Transactions", "GET /Transactions", "POST /transaction/processManual"]);
+    expect(steps).toEqual(paths(r)); // onStep sees every call as it ends
+    expect(await byOrder("DEMO-11")).toHaveLength(1);
+    expect(r.state.invoiceId).not.toBe((await byOrder("DEMO-10"))[0]?.id);
+  });
+
   it("reconcile that finds nothing logs the sale once", async () => {
     const isProcess = (c: RestCallSpec) => c.path === "/transaction/processManual";
     // The connection is cut before the simulator processes the call: written, so unknown.
