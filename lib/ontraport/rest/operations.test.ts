@@ -6,7 +6,7 @@ import { deliverAutoOrderStatus, emptyAutoOrderState, subscriptionTag } from "./
 import { MemoryProductCache } from "./cache";
 import { buildContactBody } from "./contact";
 import { affiliateSignup, autoOrderStatus, contact, refund, sale } from "./fixtures";
-import type { RestContext } from "./http";
+import { nodeSend, type RestContext } from "./http";
 import { buildRefundNote, deliverRefund, emptyRefundState, PARTIAL_REFUND_TAG } from "./refund";
 import { deliverSale, emptySaleState } from "./sale";
 import { testRestConnection } from "./test-connection";
@@ -49,6 +49,22 @@ describe("deliverRefund", () => {
     expect(r.explanation).toContain("complete refund");
     const [t] = await control.restObjects(46, { appId: APP });
     expect(t?.status).toBe("2");
+  });
+
+  it("a complete refund refused because an earlier attempt already refunded it counts as done", async () => {
+    const s = await deliverSale(ctx(), sale("DEMO-6"), emptySaleState(), new MemoryProductCache());
+    await deliverRefund(ctx(), refund("DEMO-6", "full"), emptyRefundState(), { invoiceId: s.state.invoiceId });
+    // An ONTRAPORT that refuses to refund a refunded transaction.
+    const send: RestContext["send"] = async (r) =>
+      r.url.endsWith("/transaction/refund") ? { status: 400, headers: {}, body: '{"code":1,"message":"Transaction already refunded"}', error: null, written: true } : nodeSend(r);
+    const again = await deliverRefund(ctx({ send }), refund("DEMO-6", "full"), emptyRefundState(), { invoiceId: s.state.invoiceId });
+    expect(again.outcome).toEqual({ kind: "delivered" });
+    expect(again.steps.map((x) => `${x.method} ${x.path} ${x.status}`)).toEqual(["PUT /transaction/refund 400", "GET /Transaction 200"]);
+    expect(again.explanation).toContain("already refunded");
+    // Not refunded yet and refused: the refusal stands.
+    const s2 = await deliverSale(ctx(), sale("DEMO-7"), emptySaleState(), new MemoryProductCache());
+    const refused = await deliverRefund(ctx({ send }), refund("DEMO-7", "full"), emptyRefundState(), { invoiceId: s2.state.invoiceId });
+    expect(refused.outcome.kind).toBe("rejected");
   });
 
   it("a complete refund without a kept invoice id finds the transaction by order id, or says there is none", async () => {

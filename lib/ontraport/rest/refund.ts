@@ -99,7 +99,13 @@ export async function deliverRefund(ctx: RestContext, s: RefundSnapshot, state: 
       explanation += ` The transaction (${invoiceId}) was found by the order id.`;
     }
     const r = await attempt.call({ method: "PUT", path: "/transaction/refund", params: { objectID: 46, ids: [idValue(invoiceId)] } });
-    if (!r.ok) return done(r.outcome);
+    if (!r.ok) {
+      if (r.outcome.kind !== "rejected") return done(r.outcome);
+      // Refused: an earlier attempt whose answer was lost may have refunded it already.
+      const t = await attempt.call({ method: "GET", path: "/Transaction", params: { id: idValue(invoiceId) } });
+      if (!t.ok || String(obj(t.data)?.status ?? "") !== "2") return done(r.outcome);
+      explanation += ` The transaction (${invoiceId}) was already refunded (an earlier attempt's answer was lost): nothing more to do.`;
+    }
     st.refunded = true;
     return done({ kind: "delivered" });
   }
