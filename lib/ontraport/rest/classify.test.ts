@@ -120,7 +120,7 @@ describe("restCall", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/1`;
-    const ctx = { baseUrl: base, appId: "a", apiKey: "k", timeoutMs: 300 };
+    const ctx = { baseUrl: base, appId: "a", apiKey: "k", timeoutMs: 10_000 };
     try {
       const big = await restCall(ctx, { method: "GET", path: "/big" });
       expect(big.responseBody.length).toBe(8 * 1024);
@@ -128,7 +128,7 @@ describe("restCall", () => {
       const redirect = await restCall(ctx, { method: "GET", path: "/redirect" });
       expect(redirect.status).toBe(302);
       expect(classifyStep(redirect).kind).toBe("bad_request");
-      const hung = await restCall(ctx, { method: "POST", path: "/hang", params: { a: 1 } });
+      const hung = await restCall({ ...ctx, timeoutMs: 300 }, { method: "POST", path: "/hang", params: { a: 1 } });
       expect(hung).toMatchObject({ status: null, written: true });
       expect(classifyStep(hung).kind).toBe("unknown");
     } finally {

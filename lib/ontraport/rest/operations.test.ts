@@ -18,7 +18,7 @@ const KEY = "key-ops";
 let sim: RunningSimulator;
 let control: SimClient;
 
-const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 2_000, ...over });
+const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
 
 /** Tag names on the contact with this e-mail. */
 async function tagsOf(email: string): Promise<string[]> {
@@ -111,7 +111,7 @@ describe("deliverRefund", () => {
         await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, delayMs: 3_000, reqTypes: ["rest"] }) });
       }
     };
-    const a = await deliverRefund(ctx({ beforeCall: hold, timeoutMs: 400 }), snap, emptyRefundState(), { invoiceId: null });
+    const a = await deliverRefund(ctx({ beforeCall: hold, send: (r) => nodeSend(r.method === "POST" && r.url.endsWith("/objects") ? { ...r, timeoutMs: 400 } : r) }), snap, emptyRefundState(), { invoiceId: null });
     expect(a.outcome.kind).toBe("unknown");
     expect(a.state.noteUncertain).toBe(true);
     const b = await deliverRefund(ctx(), snap, a.state, { invoiceId: null });

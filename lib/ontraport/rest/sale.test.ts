@@ -13,7 +13,7 @@ const KEY = "key-sale";
 let sim: RunningSimulator;
 let control: SimClient;
 
-const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 2_000, ...over });
+const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
 const paths = (r: SaleResult): string[] => r.steps.map((s) => `${s.method} ${s.path}`);
 const byOrder = (orderId: string) => control.restObjects(46, { appId: APP, condition: [{ field: { field: "external_order_id" }, op: "=", value: { value: orderId } }] });
 const callCount = async (): Promise<number> => (await control.restRequests({ appId: APP })).length;
@@ -136,7 +136,7 @@ describe("deliverSale", () => {
     const cache = new MemoryProductCache();
     const isProcess = (c: RestCallSpec) => c.path === "/transaction/processManual";
     // The simulator logs the sale but holds the answer past our timeout.
-    const first = await deliverSale(ctx({ timeoutMs: 400, beforeCall: faultOn(isProcess, { delayMs: 3_000 }) }), sale("DEMO-7"), emptySaleState(), cache, { tags: ["Buyer"] });
+    const first = await deliverSale(ctx({ send: (r) => nodeSend(r.url.endsWith("/transaction/processManual") ? { ...r, timeoutMs: 400 } : r), beforeCall: faultOn(isProcess, { delayMs: 3_000 }) }), sale("DEMO-7"), emptySaleState(), cache, { tags: ["Buyer"] });
     expect(first.outcome.kind).toBe("unknown");
     expect(first.state.invoiceId).toBeNull();
     expect(first.state.transactionUncertain).toBe(true);
