@@ -44,6 +44,7 @@ describe("deliverSale", () => {
     const cache = new MemoryProductCache();
     const r = await deliverSale(ctx(), sale("DEMO-1001"), emptySaleState(), cache, { tags: ["Bought: Widget", "Buyer", "buyer"] });
     expect(r.outcome).toEqual({ kind: "delivered" });
+    expect(JSON.stringify(r)).not.toContain(KEY); // the key is a header, never in a step
     expect(paths(r)).toEqual([
       "POST /Contacts/saveorupdate",
       "GET /Products",
