@@ -1,6 +1,8 @@
 import http from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { checkDestination, egressPolicy, type EgressPolicy, type ResolvedAddress } from "@/lib/net/egress";
 
 // One HTTP request per attempt, and what ONTRAPORT's answer means (the response table of the protocol doc).
 
@@ -28,6 +30,8 @@ export interface DeliveryResponse {
   durationMs: number;
   /** Timeout or connection error, in words. */
   error: string | null;
+  /** The destination is not allowed (lib/net/egress): nothing was sent, no connection opened. */
+  refused?: boolean;
 }
 
 /** The form body sent; the key appears only here, never in anything stored. */
@@ -60,8 +64,29 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true, maxSockets: 256, timeout: 4_000 }),
 };
 
-export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
+/**
+ * One POST to the endpoint. The destination is resolved and checked first (lib/net/egress), before
+ * any connection, and the connection goes to the address that was checked.
+ */
+export async function deliver(r: DeliveryRequest, opts: { policy?: EgressPolicy } = {}): Promise<DeliveryResponse> {
   const started = performance.now();
+  const verdict = await checkDestination(r.endpoint, opts.policy ?? egressPolicy());
+  if (!verdict.ok) {
+    const durationMs = Math.round(performance.now() - started);
+    if (verdict.unresolved) return { statusCode: null, body: "", rateLimitReset: null, durationMs, error: `Connection error: ${verdict.reason}` };
+    return { statusCode: null, body: "", rateLimitReset: null, durationMs, error: verdict.reason, refused: true };
+  }
+  return send(r, started, verdict.pinned);
+}
+
+function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  }) as unknown as LookupFunction;
+}
+
+function send(r: DeliveryRequest, started: number, pinned: ResolvedAddress | null): Promise<DeliveryResponse> {
   const timeoutMs = r.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const done = (res: Omit<DeliveryResponse, "durationMs">): DeliveryResponse => ({ ...res, durationMs: Math.round(performance.now() - started) });
   const failed = (e: unknown) => done({ statusCode: null, body: "", rateLimitReset: null, error: describeNetworkError(e, timeoutMs) });
@@ -87,7 +112,7 @@ export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
       clearTimeout(timer);
       resolve(res);
     };
-    const request = (url.protocol === "https:" ? https : http).request(url, { method: "POST", headers, agent: agents[url.protocol as "http:" | "https:"] }, (res) => {
+    const request = (url.protocol === "https:" ? https : http).request(url, { method: "POST", headers, agent: agents[url.protocol as "http:" | "https:"], ...(pinned ? { lookup: pinnedLookup(pinned) } : {}) }, (res) => {
       // Only the first RESPONSE_BODY_LIMIT bytes are kept; the rest is read and dropped.
       const chunks: Buffer[] = [];
       let kept = 0;
