@@ -7,7 +7,12 @@ import { UserError } from "@/lib/errors";
 import { insertOrder } from "./create";
 import { recordEvent } from "./events";
 import { isPaid } from "./paid";
-import { simulatePayment, type PaymentChoice } from "@/lib/store/payments";
+import { simulatePayment, tokenizeCard, type PaymentChoice } from "@/lib/store/payments";
+
+function cardOnFile(cardNumber: string): { cardToken: string; cardLast4: string } {
+  const { token, last4 } = tokenizeCard(cardNumber);
+  return { cardToken: token, cardLast4: last4 };
+}
 import { priceCart } from "@/lib/store/pricing";
 import type { Cart } from "@/lib/store/cart";
 
@@ -152,8 +157,8 @@ export async function placeOrder(db: Db, input: CheckoutInput): Promise<Checkout
             unitPriceCents: l.item.priceCents,
             frequency: l.item.frequency,
             nextAttemptAt: addFrequency(now, l.item.frequency),
-            // The simulated card on file: its number decides whether later rebills are approved.
-            cardOnFile: (input.cardNumber ?? "").replace(/[\s-]/g, ""),
+            // Only the last four digits and the processor's token are kept (never the number).
+            ...cardOnFile(input.cardNumber ?? ""),
             createdAt: now,
             updatedAt: now,
           })
