@@ -14,6 +14,7 @@ function cardOnFile(cardNumber: string): { cardToken: string; cardLast4: string 
   return { cardToken: token, cardLast4: last4 };
 }
 import { priceCart } from "@/lib/store/pricing";
+import { describeWait, LIMITS, longestWait, recordFailure, TooManyAttempts } from "@/lib/security/limits";
 import type { Cart } from "@/lib/store/cart";
 
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -71,6 +72,29 @@ function isUniqueViolation(e: unknown): boolean {
     if ((cur as { code?: string }).code === "23505") return true;
   }
   return false;
+}
+
+/**
+ * placeOrder behind the card-testing limits: declined or invalid cards are counted per client address
+ * and per store (in the database, shared by every process); past the free ones a card checkout waits,
+ * longer after each further decline, and throws TooManyAttempts (429) meanwhile. Other payment
+ * methods are never held up.
+ */
+export async function placeOrderLimited(db: Db, input: CheckoutInput & { client: string }): Promise<CheckoutResult> {
+  const checks: Array<[typeof LIMITS.checkoutClient | typeof LIMITS.checkoutStore, string]> = [
+    [LIMITS.checkoutClient, input.client],
+    [LIMITS.checkoutStore, input.merchantId],
+  ];
+  if (input.choice === "card") {
+    const wait = await longestWait(db, checks);
+    if (wait) throw new TooManyAttempts(wait, `Too many declined cards. Nothing was charged. Wait ${describeWait(wait)}, then try again, or choose another payment method.`);
+  }
+  try {
+    return await placeOrder(db, input);
+  } catch (e) {
+    if (e instanceof UserError && e.field === "cardNumber") for (const [rule, id] of checks) await recordFailure(db, rule, id);
+    throw e;
+  }
 }
 
 /**
