@@ -27,6 +27,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       console.error(JSON.stringify({ level: "error", msg: "auth error", name: error.name, error: error.message }));
     },
   },
+  events: {
+    // next-auth's own POST /api/auth/signout (and signOut()) only drop the cookie: end the
+    // server-side session too, so a copy of the cookie stops working at once.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid !== "string" || !sid) return;
+      const db = await getDb();
+      await db.update(userSessions).set({ revokedAt: new Date() }).where(and(eq(userSessions.id, sid), isNull(userSessions.revokedAt)));
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },

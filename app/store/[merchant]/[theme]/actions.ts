@@ -11,7 +11,7 @@ import { findStoreFront } from "@/lib/store/catalog";
 import { placeOrderLimited } from "@/lib/orders/checkout";
 import { clientAddress, TooManyAttempts } from "@/lib/security/limits";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
-import { plainId } from "@/lib/validation";
+import { echoPrefix, plainId } from "@/lib/validation";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
@@ -42,7 +42,7 @@ export async function updateCart(formData: FormData): Promise<void> {
 
 export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const values: Record<string, string> = {};
-  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k] = v;
+  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k.slice(0, 100)] = echoPrefix(v);
   const parsed = checkoutSchema.safeParse(Object.fromEntries(formData.entries()));
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
