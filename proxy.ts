@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
 import { authConfig, isPublicPath } from "@/lib/auth/config";
-import { newNonce, securityHeaders } from "@/lib/security/headers";
+import { bodyTooLarge, newNonce, securityHeaders, TOO_LARGE_MESSAGE } from "@/lib/security/headers";
 
 const { auth } = NextAuth(authConfig);
 
@@ -17,7 +17,10 @@ export const proxy = auth((req) => {
   const headers = securityHeaders({ nonce, pathname, https, dev: process.env.NODE_ENV === "development" });
 
   let response: NextResponse;
-  if (!wellFormedPath(pathname)) {
+  if (bodyTooLarge(req.headers)) {
+    // Next would fail on it later with a 500; answer a short message here.
+    response = pathname.startsWith("/api/") ? NextResponse.json({ error: TOO_LARGE_MESSAGE }, { status: 413 }) : new NextResponse(TOO_LARGE_MESSAGE, { status: 413, headers: { "content-type": "text/plain; charset=utf-8" } });
+  } else if (!wellFormedPath(pathname)) {
     // A malformed percent escape (`/orders/%E0%A4%A`) would make Next's router throw: answer 400 here.
     response = pathname.startsWith("/api/") ? NextResponse.json({ error: "Malformed address." }, { status: 400 }) : new NextResponse("Malformed address.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   } else if (!req.auth?.user && !isPublicPath(pathname)) {

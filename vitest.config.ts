@@ -17,5 +17,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     setupFiles: ["lib/testing/fast-check-setup.ts"],
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses: let Vite resolve it.
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

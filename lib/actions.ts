@@ -1,4 +1,5 @@
 import "server-only";
+import { echoPrefix } from "@/lib/validation";
 import { z } from "zod";
 import { isRedirectError } from "next/dist/client/components/redirect-error";
 import type { Role } from "@/lib/auth/config";
@@ -30,7 +31,7 @@ interface Ctx {
 function formValues(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of formData.entries()) {
-    if (typeof v === "string" && !k.startsWith("$ACTION") && !/password|key$/i.test(k)) out[k] = v;
+    if (typeof v === "string" && !k.startsWith("$ACTION") && !/password|key$/i.test(k)) out[k.slice(0, 100)] = echoPrefix(v);
   }
   return out;
 }

@@ -18,6 +18,13 @@ const schema = z.object({
     .refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   /** Default ONTRAPORT notification endpoint; each merchant may override it. */
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
+  /** Extra hosts (comma-separated) a merchant's https endpoint override may use, each with its sub-domains; ontraport.com is always allowed. */
+  ONTRAPORT_ALLOWED_HOSTS: z.string().default(""),
+  /** Exact origins (comma-separated, e.g. `http://127.0.0.1:4010`) allowed without the public-address check: the demo's simulator. */
+  ONTRAPORT_ALLOWED_LOCAL_ORIGINS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(/[\s,]+/).filter(Boolean).every((o) => /^https?:\/\/[^/]+\/?$/.test(o)), "ONTRAPORT_ALLOWED_LOCAL_ORIGINS lists origins such as http://127.0.0.1:4010, comma-separated"),
   /** Run the delivery worker inside the web server (default with PGlite). */
   CARTLINK_EMBEDDED_WORKER: z.enum(["true", "false"]).optional(),
   /** Allow `localhost`/127.0.0.1 ONTRAPORT sub-domains and endpoints (demo and tests against the simulator). */
@@ -38,6 +45,15 @@ export function decodeKey(value: string): Buffer | null {
   } catch {
     return null;
   }
+}
+
+const egressSchema = schema.pick({ ONTRAPORT_ALLOWED_HOSTS: true, ONTRAPORT_ALLOWED_LOCAL_ORIGINS: true });
+
+/** Only the variables of the egress policy (the standalone worker does not have the web server's secrets). */
+export function egressEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof egressSchema> {
+  const r = egressSchema.safeParse(source);
+  if (!r.success) throw new Error(`cartlink cannot send: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  return r.data;
 }
 
 let cached: Env | undefined;

@@ -90,6 +90,8 @@ async function main() {
     AUTH_TRUST_HOST: "true",
     ONTRAPORT_ENDPOINT: process.env.ONTRAPORT_ENDPOINT ?? `${simUrl}/`,
     CARTLINK_ALLOW_LOCAL_ONTRAPORT: "true",
+    // The simulator is the one local origin requests may go to (lib/net/egress).
+    ONTRAPORT_ALLOWED_LOCAL_ORIGINS: [process.env.ONTRAPORT_ALLOWED_LOCAL_ORIGINS, simUrl].filter(Boolean).join(","),
     CARTLINK_PUBLIC_URL: `http://127.0.0.1:${port}`,
     SIM_URL: simUrl,
   };

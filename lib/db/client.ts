@@ -42,8 +42,10 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     }
     return { db: db as unknown as Db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
   }
-  const dir = path.resolve(opts.dataDir ?? "./.data", "pglite");
-  fs.mkdirSync(dir, { recursive: true });
+  const dataDir = path.resolve(opts.dataDir ?? "./.data");
+  const dir = path.join(dataDir, "pglite");
+  secureDataDir(dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = acquireLock(dir);
   try {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -54,11 +56,24 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       const { migrate: run } = await import("drizzle-orm/pglite/migrator");
       await run(db, { migrationsFolder: MIGRATIONS });
     }
+    // PGlite sets some file modes itself (0666, whatever the umask): tighten them now and from time
+    // to time. The folders are 0700 throughout, so no other user can reach a file in between.
+    secureDataDir(dataDir);
+    const resecure = setInterval(() => {
+      try {
+        secureDataDir(dataDir);
+      } catch {
+        /* a file that went away while walking: next time */
+      }
+    }, 30_000);
+    resecure.unref();
     return {
       db: db as unknown as Db,
       kind: "pglite",
       close: async () => {
+        clearInterval(resecure);
         await client.close();
+        secureDataDir(dataDir);
         release();
       },
     };
@@ -66,6 +81,31 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     release();
     throw e;
   }
+}
+
+/**
+ * The embedded database holds password hashes and customer data: its folder is owner-only. The
+ * process umask becomes 077 before PGlite opens it, and anything looser is fixed: folders 0700,
+ * files 0600 (the walk is cheap: about a thousand files).
+ */
+export function secureDataDir(dataDir: string): void {
+  process.umask(0o077);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const fix = (p: string, isDir: boolean) => {
+    const mode = fs.lstatSync(p).mode & 0o777;
+    const want = isDir ? 0o700 : 0o600;
+    if ((mode & 0o077) !== 0) fs.chmodSync(p, mode & want);
+  };
+  const walk = (d: string) => {
+    fix(d, true);
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isSymbolicLink()) continue;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) fix(p, false);
+    }
+  };
+  walk(dataDir);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tokenizeCard } from "@/lib/store/payments";
 import { eq } from "drizzle-orm";
 import { autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
 import { testBackends, useTestDatabase } from "@/lib/testing/db";
@@ -7,8 +8,8 @@ import { afterDecline, cancelAutoOrder, chargeCard, listAutoOrders, nextAttemptA
 
 describe("auto order rules", () => {
   it("declines only the declining test card", () => {
-    expect(chargeCard("4000 0000 0000 0002")).toEqual({ approved: false, reason: "Card ending 0002 declined by issuer" });
-    expect(chargeCard("4111111111111111")).toEqual({ approved: true });
+    expect(chargeCard({ cardToken: tokenizeCard("4000 0000 0000 0002").token, cardLast4: "0002" })).toEqual({ approved: false, reason: "Card ending 0002 declined by issuer" });
+    expect(chargeCard({ cardToken: tokenizeCard("4111111111111111").token, cardLast4: "1111" })).toEqual({ approved: true });
   });
 
   it("moves the schedule by the frequency, keeping the day of month or the month's last day", () => {
@@ -58,7 +59,7 @@ describe.each(testBackends())("auto orders on %s", (kind) => {
       n += 1;
       const [ao] = await tx
         .insert(autoOrders)
-        .values({ code: `AO-T${n}`, merchantId, originalOrderId: o.id, merchantItemId: "CLUB-MONTHLY", unitPriceCents: 2900, frequency: "Monthly", nextAttemptAt: new Date("2026-06-10T12:00:00Z"), cardOnFile: card })
+        .values({ code: `AO-T${n}`, merchantId, originalOrderId: o.id, merchantItemId: "CLUB-MONTHLY", unitPriceCents: 2900, frequency: "Monthly", nextAttemptAt: new Date("2026-06-10T12:00:00Z"), cardToken: tokenizeCard(card).token, cardLast4: card.slice(-4) })
         .returning();
       return { original: o, ao: ao! };
     });

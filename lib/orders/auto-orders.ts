@@ -6,6 +6,7 @@ import { mulDivRoundHalfUp } from "@/lib/money";
 import { insertOrder } from "./create";
 import { recordEvent } from "./events";
 import type { Actor } from "./stages";
+import { chargeToken, TEST_CARDS, tokenizeCard } from "@/lib/store/payments";
 
 export type AutoOrderStatus = (typeof AUTO_ORDER_STATUSES)[number];
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -16,7 +17,7 @@ export const MAX_CARD_ATTEMPTS = 3;
 /** A declined rebill is tried again this long after the decline. */
 export const RETRY_AFTER_MS = 3 * 24 * 3600_000;
 /** The simulated gateway declines this card and approves every other. */
-export const DECLINED_TEST_CARD = "4000000000000002";
+export const DECLINED_TEST_CARD = TEST_CARDS.declined;
 
 export const CANCEL_REASONS = {
   customer: { status: "cancelled", label: "Customer request", byUser: true },
@@ -29,9 +30,9 @@ export type CancelReason = keyof typeof CANCEL_REASONS;
 /** Statuses that rebill. The others have ended (until reactivated). */
 export const BILLING_STATUSES: readonly AutoOrderStatus[] = ["active", "card declined"];
 
-/** The simulated card charge. No network: the card number decides. */
-export function chargeCard(cardNumber: string): { approved: true } | { approved: false; reason: string } {
-  return cardNumber.replace(/\D/g, "") === DECLINED_TEST_CARD ? { approved: false, reason: `Card ending ${last4(cardNumber)} declined by issuer` } : { approved: true };
+/** The simulated charge of the card on file: the processor's token decides. No network. */
+export function chargeCard(card: { cardToken: string; cardLast4: string }): { approved: true } | { approved: false; reason: string } {
+  return chargeToken(card.cardToken).approved ? { approved: true } : { approved: false, reason: `Card ending ${card.cardLast4} declined by issuer` };
 }
 
 export function last4(cardNumber: string): string {
@@ -89,7 +90,7 @@ export type RebillResult =
  */
 async function rebillLocked(tx: Db, ao: AutoOrder, by: Actor, now: Date): Promise<RebillResult> {
   if (!BILLING_STATUSES.includes(ao.status)) throw new UserError(`This auto order is ${ao.status}; reactivate it before rebilling.`, undefined, 409);
-  const charge = chargeCard(ao.cardOnFile);
+  const charge = chargeCard(ao);
   if (!charge.approved) {
     const next = afterDecline(ao, now);
     const [updated] = await tx
@@ -143,7 +144,7 @@ async function rebillLocked(tx: Db, ao: AutoOrder, by: Actor, now: Date): Promis
     // Same tax rate as the order that started the subscription.
     taxCents: originalMerchandise > 0 ? mulDivRoundHalfUp(original.taxCents, subtotal, originalMerchandise) : 0,
     shippingHandlingCents: 0,
-    cardLast4: last4(ao.cardOnFile),
+    cardLast4: ao.cardLast4,
     byLabel: by.label,
     byUserId: by.userId,
     now,
@@ -264,7 +265,7 @@ export async function updateCardOnFile(db: Db, input: { merchantId: string; auto
   const now = input.now ?? new Date();
   return db.transaction(async (tx) => {
     const ao = await lockAutoOrder(tx, input.merchantId, input.autoOrderId);
-    const [updated] = await tx.update(autoOrders).set({ cardOnFile: digits, updatedAt: now }).where(eq(autoOrders.id, ao.id)).returning();
+    const [updated] = await tx.update(autoOrders).set({ cardToken: tokenizeCard(digits).token, cardLast4: last4(digits), updatedAt: now }).where(eq(autoOrders.id, ao.id)).returning();
     await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.card_updated", target: `Auto order ${ao.code}`, detail: { last4: last4(digits) }, at: now });
     return updated!;
   });
@@ -320,7 +321,7 @@ export async function listAutoOrders(db: Db, input: { merchantId: string; limit?
     nextAttemptAt: r.ao.nextAttemptAt,
     failureReason: r.ao.failureReason,
     creditCardAttempt: r.ao.creditCardAttempt,
-    cardLast4: last4(r.ao.cardOnFile),
+    cardLast4: r.ao.cardLast4,
     cancelReason: r.ao.cancelReason,
     originalOrderId: r.ao.originalOrderId,
     customerName: `${r.firstName} ${r.lastName}`.trim(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wholeDatabaseText } from "@/lib/testing/db-text";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
@@ -65,7 +66,10 @@ describe.each(testBackends())("placeOrder on %s", (kind) => {
     const { order } = await placeOrder(t.db, input({ cart: [{ itemId: "CLUB-MONTHLY", quantity: 1 }], now, affiliate: { affiliateId: acmeAff!.id, subId: "x" } }));
     expect(order.affiliateId).toBeNull();
     const [ao] = await t.db.select().from(autoOrders).where(eq(autoOrders.originalOrderId, order.id));
-    expect(ao).toMatchObject({ status: "active", frequency: "Monthly", unitPriceCents: 2900, quantity: 1, cardOnFile: "4111111111111111" });
+    expect(ao).toMatchObject({ status: "active", frequency: "Monthly", unitPriceCents: 2900, quantity: 1, cardLast4: "1111" });
+    expect(ao!.cardToken).toMatch(/^tok_sim_/);
+    // The whole number is stored nowhere.
+    expect(await wholeDatabaseText(t.db)).not.toContain("4111111111111111");
     expect(ao!.code).toMatch(/^AO-[A-Z0-9]{5}$/);
     expect(ao!.nextAttemptAt!.toISOString()).toBe(addFrequency(now, "Monthly").toISOString());
     const ev = await t.db.select().from(domainEvents).where(eq(domainEvents.subjectId, ao!.id));

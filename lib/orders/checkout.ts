@@ -7,8 +7,14 @@ import { UserError } from "@/lib/errors";
 import { insertOrder } from "./create";
 import { recordEvent } from "./events";
 import { isPaid } from "./paid";
-import { simulatePayment, type PaymentChoice } from "@/lib/store/payments";
+import { simulatePayment, tokenizeCard, type PaymentChoice } from "@/lib/store/payments";
+
+function cardOnFile(cardNumber: string): { cardToken: string; cardLast4: string } {
+  const { token, last4 } = tokenizeCard(cardNumber);
+  return { cardToken: token, cardLast4: last4 };
+}
 import { priceCart } from "@/lib/store/pricing";
+import { describeWait, LIMITS, longestWait, recordFailure, TooManyAttempts } from "@/lib/security/limits";
 import type { Cart } from "@/lib/store/cart";
 
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -66,6 +72,29 @@ function isUniqueViolation(e: unknown): boolean {
     if ((cur as { code?: string }).code === "23505") return true;
   }
   return false;
+}
+
+/**
+ * placeOrder behind the card-testing limits: declined or invalid cards are counted per client address
+ * and per store (in the database, shared by every process); past the free ones a card checkout waits,
+ * longer after each further decline, and throws TooManyAttempts (429) meanwhile. Other payment
+ * methods are never held up.
+ */
+export async function placeOrderLimited(db: Db, input: CheckoutInput & { client: string }): Promise<CheckoutResult> {
+  const checks: Array<[typeof LIMITS.checkoutClient | typeof LIMITS.checkoutStore, string]> = [
+    [LIMITS.checkoutClient, input.client],
+    [LIMITS.checkoutStore, input.merchantId],
+  ];
+  if (input.choice === "card") {
+    const wait = await longestWait(db, checks);
+    if (wait) throw new TooManyAttempts(wait, `Too many declined cards. Nothing was charged. Wait ${describeWait(wait)}, then try again, or choose another payment method.`);
+  }
+  try {
+    return await placeOrder(db, input);
+  } catch (e) {
+    if (e instanceof UserError && e.field === "cardNumber") for (const [rule, id] of checks) await recordFailure(db, rule, id);
+    throw e;
+  }
 }
 
 /**
@@ -152,8 +181,8 @@ export async function placeOrder(db: Db, input: CheckoutInput): Promise<Checkout
             unitPriceCents: l.item.priceCents,
             frequency: l.item.frequency,
             nextAttemptAt: addFrequency(now, l.item.frequency),
-            // The simulated card on file: its number decides whether later rebills are approved.
-            cardOnFile: (input.cardNumber ?? "").replace(/[\s-]/g, ""),
+            // Only the last four digits and the processor's token are kept (never the number).
+            ...cardOnFile(input.cardNumber ?? ""),
             createdAt: now,
             updatedAt: now,
           })

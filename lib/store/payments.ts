@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { PaymentMethod, Stage, PaymentStatus } from "./types";
 
 /** The simulated test cards (no network is ever used for payments). */
@@ -6,6 +7,22 @@ export const TEST_CARDS = {
   declined: "4000000000000002",
   fraudReview: "4000000000000259",
 } as const;
+
+/**
+ * The simulated processor's card vault: cartlink keeps only the last four digits and this opaque
+ * token, never the number. The processor decides from the token alone (the simulated gateway
+ * declines the declined test card's tokens); a real processor would return its own token.
+ */
+export function tokenizeCard(cardNumber: string): { token: string; last4: string } {
+  const digits = digitsOnly(cardNumber).replace(/\D/g, "");
+  const random = randomBytes(18).toString("base64url");
+  return { token: digits === TEST_CARDS.declined ? `tok_sim_dcl_${random}` : `tok_sim_${random}`, last4: digits.slice(-4) };
+}
+
+/** Charges a token of the simulated processor. No network. */
+export function chargeToken(token: string): { approved: boolean } {
+  return { approved: token.startsWith("tok_sim_") && !token.startsWith("tok_sim_dcl_") };
+}
 
 export type PaymentChoice = "card" | "echeck" | "purchase_order" | "quote";
 

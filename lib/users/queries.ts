@@ -14,6 +14,8 @@ export async function listUsers(db: Db, { merchantId }: { merchantId: string }) 
     .orderBy(asc(users.createdAt));
 }
 
+export const EMAIL_UNAVAILABLE = "This email address cannot be used for a new user. Use another address.";
+
 export async function createUser(
   db: Db,
   { merchantId, actorId, email, name, role, password }: { merchantId: string; actorId: string | null; email: string; name: string; role: Role; password: string },
@@ -21,7 +23,8 @@ export async function createUser(
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
-    if (existing) throw new UserError("A user with this email already exists.", "email", 409);
+    // One message whether the address belongs to this store or another: an admin learns nothing about other stores.
+    if (existing) throw new UserError(EMAIL_UNAVAILABLE, "email", 409);
     const [row] = await tx.insert(users).values({ merchantId, email, name, role, passwordHash }).returning({ id: users.id });
     await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "user.created", target: email, detail: { role } });
     return row!;

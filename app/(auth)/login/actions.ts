@@ -3,7 +3,10 @@
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
+import { headers } from "next/headers";
 import { safeCallback } from "@/lib/auth/callback";
+import { getDb } from "@/lib/db/client";
+import { clientAddress, signInWait, signInWaitMessage } from "@/lib/security/limits";
 
 export interface LoginState {
   error?: string;
@@ -21,13 +24,16 @@ export async function login(_prev: LoginState, formData: FormData): Promise<Logi
   if (!parsed.success) return { error: "Enter your email and password." };
   const { email, password, callbackUrl } = parsed.data;
   if (!email || !password) return { error: "Enter your email and password.", email };
+  const client = clientAddress(await headers());
+  const wait = await signInWait(await getDb(), { email, client });
+  if (wait) return { error: signInWaitMessage(wait), email };
   try {
     await signIn("credentials", { email, password, redirectTo: safeCallback(callbackUrl) });
     return {};
   } catch (e) {
     if (e instanceof AuthError) {
       const code = (e as AuthError & { code?: string }).code;
-      if (code === "throttled") return { error: "Too many failed attempts. Wait 15 minutes, then try again.", email };
+      if (code === "throttled") return { error: signInWaitMessage((await signInWait(await getDb(), { email, client })) ?? 1), email };
       return { error: "Wrong email or password.", email };
     }
     // Next's redirect after a successful sign-in is thrown as an error: let it through.

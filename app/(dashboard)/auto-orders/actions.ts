@@ -56,6 +56,6 @@ export const updateCardAction = action(
   async (input, { user, db }) => {
     const ao = await updateCardOnFile(db, { merchantId: user.merchantId, autoOrderId: input.autoOrderId, cardNumber: input.cardNumber, by: { userId: user.id, label: user.email } });
     refresh();
-    return { ok: true, message: `Card ending ${ao.cardOnFile.slice(-4)} is now on file for ${ao.code}.` };
+    return { ok: true, message: `Card ending ${ao.cardLast4} is now on file for ${ao.code}.` };
   },
 );

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { allowLocalOrigin } from "@/lib/net/egress";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
 import { SimClient } from "@/lib/ontraport-sim/client";
@@ -22,6 +23,7 @@ export async function openFixture(postgresUrl: string, opts: { rateLimitPerMinut
   process.env.TEST_DATABASE_URL = postgresUrl;
   const t = await openTestDatabase("postgres");
   const sim = await startSimulator({ port: 0, keys: [BENCH_KEY], rateLimit: opts.rateLimitPerMinute, maxNotifications: 200_000 });
+  allowLocalOrigin(sim.endpoint);
   await apiMerchant(t.db, opts.merchantId ?? "BENCH", { key: BENCH_KEY, rateLimitPerMinute: opts.rateLimitPerMinute });
   return {
     t,

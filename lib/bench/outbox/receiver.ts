@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { allowLocalOrigin } from "@/lib/net/egress";
 
 // A bare ONTRAPORT stand-in in its own process that answers every POST with Success, for measuring
 // the queue itself: the simulator validates every document strictly and is the slower party here.
@@ -26,5 +27,6 @@ export async function startReceiver(): Promise<Receiver> {
     child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once("exit", (code) => reject(new Error(`receiver exited ${code}`)));
   });
+  allowLocalOrigin(`http://127.0.0.1:${port}/`);
   return { endpoint: `http://127.0.0.1:${port}/`, close: () => child.kill("SIGTERM") };
 }

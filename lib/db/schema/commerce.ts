@@ -277,8 +277,9 @@ export const autoOrders = pgTable(
     failureReason: text(),
     /** Failed rebill attempts in a row; at 3 the auto order is terminated. */
     creditCardAttempt: integer().notNull().default(0),
-    /** Simulated card on file: its number decides whether rebills are approved or declined. */
-    cardOnFile: text().notNull(),
+    /** Card on file: its last four digits and the simulated processor's opaque token (never the number). */
+    cardLast4: text().notNull(),
+    cardToken: text().notNull(),
     canceledAt: timestamp({ withTimezone: true }),
     canceledByUser: boolean().notNull().default(false),
     cancelReason: text(),

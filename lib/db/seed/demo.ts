@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { TEST_CARDS, tokenizeCard } from "@/lib/store/payments";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { hashPassword } from "@/lib/auth/password";
@@ -300,7 +301,8 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions = {}): Promise<bool
         nextAttemptAt: ended ? null : new Date(now + (3 + i) * 86_400_000),
         failureReason: status === "card declined" ? "Card declined by issuer" : null,
         creditCardAttempt: status === "card declined" ? 1 : status === "terminated" ? 3 : 0,
-        cardOnFile: status === "active" ? "4111111111111111" : "4000000000000002",
+        cardToken: tokenizeCard(status === "active" ? TEST_CARDS.approved : TEST_CARDS.declined).token,
+        cardLast4: status === "active" ? "1111" : "0002",
         canceledAt: status === "cancelled" ? new Date(now - 5 * 86_400_000) : null,
         canceledByUser: status === "cancelled",
         cancelReason: status === "cancelled" ? "Customer request" : null,

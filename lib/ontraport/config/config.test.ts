@@ -7,6 +7,7 @@ import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing
 import { seedDemo } from "@/lib/db/seed/demo";
 import { auditLog, ontraportConfigs, themes, transmissions, users } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
+import { egressPolicy } from "@/lib/net/egress";
 import { rowsOf } from "@/lib/db/client";
 import { clearApiKey, getConfigView, listChangeHistory, saveApiKey, saveConfiguration, setMethod } from "./config";
 import { readPollingKey, regeneratePollingKey } from "./polling-key";
@@ -129,9 +130,11 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
     expect(rejected.message).toContain("Invalid AppId / Key Combination");
 
     expect(await probeKey({ endpoint: `${endpoint}500`, key: KEY })).toMatchObject({ result: "unreachable", code: 500 });
+    // Not the allowed simulator origin: refused before any connection, without saying what is there.
     const down = await probeKey({ endpoint: "http://127.0.0.1:1/", key: KEY });
     expect(down.result).toBe("unreachable");
     expect(down.code).toBeNull();
+    expect(down.message).toContain("not allowed");
     expect(down.message).not.toContain(KEY);
   });
 
@@ -180,10 +183,39 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
   it("endpoint override must be https (or local in development)", async () => {
     await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "ftp://x.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
     await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "http://evil.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "https://api.ontraport.com/cdata.php" });
+    const policy = { ...egressPolicy(), resolver: async () => [{ address: "8.8.8.8", family: 4 }] };
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "https://api.ontraport.com/cdata.php", policy });
     expect((await getConfigView(t.db, { merchantId: "DEMO" })).endpointUrl).toBe("https://api.ontraport.com/cdata.php");
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "" });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "", policy });
     expect((await getConfigView(t.db, { merchantId: "DEMO" })).endpointUrl).toBeNull();
+  });
+
+  it("an endpoint override is resolved at save: a name resolving to a private address, another local port or an address literal is refused", async () => {
+    const loopback = { ...egressPolicy(), resolver: async () => [{ address: "127.0.0.1", family: 4 }] };
+    for (const endpointUrl of ["https://api.ontraport.com/cdata.php", "https://169.254.169.254/", "https://[::1]/", "https://2130706433:3000/", "http://127.0.0.1:1/", "https://127.0.0.1.nip.io/"]) {
+      await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl, policy: loopback }), endpointUrl).rejects.toMatchObject({
+        field: "endpointUrl",
+        message: expect.stringContaining("not allowed"),
+      });
+    }
+    expect((await getConfigView(t.db, { merchantId: "DEMO" })).endpointUrl).toBeNull();
+  });
+
+  it("changing the endpoint forgets the key: it must be entered again, and the change is audited", async () => {
+    const policy = { ...egressPolicy(), resolver: async () => [{ address: "8.8.8.8", family: 4 }] };
+    await saveApiKey(t.db, { merchantId: "DEMO", userId: demoAdmin, key: KEY });
+    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "https://eu.ontraport.com/cdata.php", policy })).rejects.toMatchObject({ field: "apiKey" });
+    let [row] = await t.db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, "DEMO"));
+    expect(row!.endpointUrl).toBeNull();
+    expect(decryptSecret(row!.apiKeyCiphertext!)).toBe(KEY);
+    // Re-entered with the change: the old key is forgotten (audited), the new one stored.
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: "another-key-0987654321", endpointUrl: "https://eu.ontraport.com/cdata.php", policy });
+    [row] = await t.db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, "DEMO"));
+    expect(row!.endpointUrl).toBe("https://eu.ontraport.com/cdata.php");
+    expect(decryptSecret(row!.apiKeyCiphertext!)).toBe("another-key-0987654321");
+    const audit = await t.db.select().from(auditLog).where(eq(auditLog.merchantId, "DEMO"));
+    expect(audit.some((a) => a.action === "ontraport.key_cleared" && (a.detail as { reason?: string }).reason === "endpoint_changed")).toBe(true);
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "", policy });
   });
 
   it("a DEMO admin cannot read or change ACME's configuration", async () => {

@@ -9,6 +9,7 @@ import { resumeAfterNewKey } from "../engine/stale-key";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { encryptSecret, fingerprint, maskedHint } from "./crypto";
 import { normalizeSubdomain, pixelUrlExample } from "./subdomain";
+import { checkDestination, checkUrl, egressPolicy, type EgressPolicy } from "@/lib/net/egress";
 
 export type IntegrationMethod = "off" | "api" | "pixel";
 
@@ -157,7 +158,7 @@ export async function saveApiKey(db: Db, { merchantId, userId, key }: { merchant
 }
 
 /** Forgets the stored key (the API method then has nothing to send with). */
-export async function clearApiKey(db: Db, { merchantId, userId }: { merchantId: string; userId: string | null }): Promise<void> {
+export async function clearApiKey(db: Db, { merchantId, userId, reason }: { merchantId: string; userId: string | null; reason?: "endpoint_changed" }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ fp: ontraportConfigs.apiKeyFingerprint, has: sql<boolean>`${ontraportConfigs.apiKeyCiphertext} is not null` })
@@ -168,28 +169,38 @@ export async function clearApiKey(db: Db, { merchantId, userId }: { merchantId: 
       .update(ontraportConfigs)
       .set({ apiKeyCiphertext: null, apiKeyHint: null, apiKeyFingerprint: null, apiKeySetAt: null, apiKeySetBy: null, keyStatus: "untested", keyStatusAt: null, keyStatusCode: null, updatedAt: new Date() })
       .where(eq(ontraportConfigs.merchantId, merchantId));
-    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_cleared", target: "ONTRAPORT API key", detail: { fingerprint: row.fp } });
+    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_cleared", target: "ONTRAPORT API key", detail: { fingerprint: row.fp, ...(reason ? { reason } : {}) } });
   });
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Endpoint
 
-/** Validates a per-merchant endpoint override: https, or http to localhost when local hosts are allowed. */
-export function normalizeEndpoint(input: string, opts: { allowLocal: boolean }): string | null {
+/**
+ * Validates a per-merchant endpoint override against the egress policy's syntax (lib/net/egress):
+ * https under ontraport.com or an operator-allowed host, or one of the operator's exact local origins.
+ * The host is resolved and checked by `checkEndpoint` (at save) and again before every request.
+ */
+export function normalizeEndpoint(input: string, policy: Pick<EgressPolicy, "allowedHosts" | "allowedLocalOrigins"> = egressPolicy()): string | null {
   const v = input.trim();
   if (v === "") return null;
+  if (v.length > 500) throw new UserError("The endpoint URL is at most 500 characters.", "endpointUrl");
   let url: URL;
   try {
     url = new URL(v);
   } catch {
     throw new UserError("Enter a full URL such as https://api.ontraport.com/cdata.php, or leave it empty for the default.", "endpointUrl");
   }
-  const local = opts.allowLocal && ["localhost", "127.0.0.1"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(local && url.protocol === "http:")) throw new UserError("The endpoint must be an https:// URL.", "endpointUrl");
   if (url.username || url.password) throw new UserError("The endpoint URL cannot contain a user name or password.", "endpointUrl");
-  if (v.length > 500) throw new UserError("The endpoint URL is at most 500 characters.", "endpointUrl");
+  const r = checkUrl(v, policy);
+  if (!r.ok) throw new UserError(url.protocol !== "https:" && url.protocol !== "http:" ? "The endpoint must be an https:// URL." : r.reason, "endpointUrl");
   return url.toString();
+}
+
+/** Resolves the endpoint's host and refuses it unless every address is public (or it is an allowed local origin). */
+export async function checkEndpoint(endpoint: string, policy: EgressPolicy = egressPolicy()): Promise<void> {
+  const r = await checkDestination(endpoint, policy);
+  if (!r.ok) throw new UserError(r.unresolved ? "The endpoint's host name could not be found. Check the URL." : r.reason, "endpointUrl");
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -220,6 +231,8 @@ export interface SaveConfigurationInput {
   endpointUrl?: string;
   /** Pixel method: theme code → what was typed (bare host or pasted URL; empty clears). */
   subdomains?: Record<string, string>;
+  /** Where requests may go (tests inject a resolver); defaults to the server's environment. */
+  policy?: EgressPolicy;
 }
 
 /**
@@ -230,7 +243,8 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
   const { merchantId, userId, method } = input;
   const allowLocal = allowLocalOntraport();
   const newKey = method === "api" && input.apiKey && input.apiKey.trim() !== "" ? validateApiKey(input.apiKey) : null;
-  const endpoint = method === "api" && input.endpointUrl !== undefined ? normalizeEndpoint(input.endpointUrl, { allowLocal }) : undefined;
+  const policy = input.policy ?? egressPolicy();
+  const endpoint = method === "api" && input.endpointUrl !== undefined ? normalizeEndpoint(input.endpointUrl, policy) : undefined;
 
   const subdomains = new Map<string, string | null>();
   if (method === "pixel") {
@@ -258,6 +272,13 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
     const now = new Date();
     let noSubdomain = false;
 
+    const endpointChanges = endpoint !== undefined && endpoint !== current!.endpointUrl;
+    // The key is only ever sent to the endpoint it was entered for: a new endpoint needs the key again
+    // (otherwise anyone who may edit the endpoint could point it at their own server and collect it).
+    if (endpointChanges && current!.hasKey && !newKey) {
+      throw new UserError("Changing the endpoint forgets the stored API key: enter the ONTRAPORT API key again to use it with the new endpoint.", "apiKey");
+    }
+    if (endpointChanges && endpoint) await checkEndpoint(endpoint, policy);
     if (method === "api" && !newKey && !current!.hasKey) throw new UserError("Enter the ONTRAPORT API key. The API Integration needs one to send anything.", "apiKey");
 
     if (method === "pixel") {
@@ -276,7 +297,8 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       }
     }
 
-    if (endpoint !== undefined && endpoint !== current!.endpointUrl) {
+    if (endpointChanges) {
+      if (current!.hasKey) await clearApiKey(tx, { merchantId, userId, reason: "endpoint_changed" });
       await tx.update(ontraportConfigs).set({ endpointUrl: endpoint, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
       await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.endpoint_changed", target: "ONTRAPORT endpoint", detail: { from: current!.endpointUrl, to: endpoint } });
       changes.push("endpoint");
@@ -362,7 +384,7 @@ export function describeChange(e: Pick<HistoryEntry, "action" | "target" | "deta
     case "ontraport.key_set":
       return `New API key saved (fingerprint ${String(d.fingerprint)})`;
     case "ontraport.key_cleared":
-      return "API key removed";
+      return d.reason === "endpoint_changed" ? "API key forgotten because the endpoint changed" : "API key removed";
     case "ontraport.endpoint_changed":
       return `Endpoint changed to ${d.to ? String(d.to) : "the default"}`;
     case "ontraport.subdomain_changed":

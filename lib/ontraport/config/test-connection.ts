@@ -3,7 +3,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditLog, ontraportConfigs } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { checkDestination, egressPolicy, NOT_ALLOWED, type EgressPolicy } from "@/lib/net/egress";
 import { decryptSecret } from "./crypto";
+import { deliver } from "../xml/deliver";
 
 export const TEST_TIMEOUT_MS = 15_000;
 export const USER_AGENT = "cartlink/0.1.0";
@@ -21,22 +23,43 @@ type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
  * is sent only there, only in the form body, and never appears in the returned message.
  * Redirects are not followed: a redirected POST would carry the key to another address.
  */
-export async function probeKey({ endpoint, key, fetchImpl = fetch, timeoutMs = TEST_TIMEOUT_MS }: { endpoint: string; key: string; fetchImpl?: FetchLike; timeoutMs?: number }): Promise<ProbeResult> {
-  const body = new URLSearchParams({ key, reqType: "key", data: "" }).toString();
-  let res: Response;
-  try {
-    res = await fetchImpl(endpoint, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": USER_AGENT },
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const timedOut = err.name === "TimeoutError" || err.name === "AbortError";
-    const detail = timedOut ? `no answer within ${timeoutMs / 1000} s` : (err.cause?.code ?? err.message ?? "connection failed");
-    return { result: "unreachable", code: null, message: scrub(`ONTRAPORT could not be reached: ${detail}.`, key) };
+export async function probeKey({
+  endpoint,
+  key,
+  fetchImpl,
+  timeoutMs = TEST_TIMEOUT_MS,
+  policy,
+}: {
+  endpoint: string;
+  key: string;
+  fetchImpl?: FetchLike;
+  timeoutMs?: number;
+  policy?: EgressPolicy;
+}): Promise<ProbeResult> {
+  // The destination is checked before the key goes anywhere (and again by deliver, which connects to
+  // the address it checked). A refusal says "not allowed" and nothing about what is there.
+  const verdict = await checkDestination(endpoint, policy ?? egressPolicy());
+  if (!verdict.ok) return { result: "unreachable", code: null, message: verdict.unresolved ? "ONTRAPORT could not be reached: the host name could not be resolved." : verdict.reason };
+  let res: { status: number; text: () => Promise<string> };
+  if (fetchImpl) {
+    try {
+      res = await fetchImpl(endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "User-Agent": USER_AGENT },
+        body: new URLSearchParams({ key, reqType: "key", data: "" }).toString(),
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (e) {
+      const err = e as Error;
+      const timedOut = err.name === "TimeoutError" || err.name === "AbortError";
+      return { result: "unreachable", code: null, message: unreachable(timedOut, timeoutMs) };
+    }
+  } else {
+    const d = await deliver({ endpoint, apiKey: key, reqType: "key", xml: "", timeoutMs }, { policy });
+    if (d.refused) return { result: "unreachable", code: null, message: d.error ?? NOT_ALLOWED };
+    if (d.statusCode === null) return { result: "unreachable", code: null, message: unreachable(/timeout/.test(d.error ?? ""), timeoutMs) };
+    res = { status: d.statusCode, text: async () => d.body };
   }
   const text = scrub((await res.text().catch(() => "")).slice(0, 2000), key);
   const code = res.status;
@@ -52,6 +75,11 @@ export async function probeKey({ endpoint, key, fetchImpl = fetch, timeoutMs = T
   return { result: "unreachable", code, message: "The endpoint did not accept the request. Check the endpoint URL." };
 }
 
+/** Never the network error's code: that would tell an open port from a closed one. */
+function unreachable(timedOut: boolean, timeoutMs: number): string {
+  return timedOut ? `ONTRAPORT could not be reached: no answer within ${timeoutMs / 1000} s.` : "ONTRAPORT could not be reached. Check the endpoint URL, or try again in a few minutes.";
+}
+
 function scrub(text: string, key: string): string {
   return key ? text.split(key).join("••••") : text;
 }
@@ -60,14 +88,17 @@ function scrub(text: string, key: string): string {
  * Tests the merchant's stored key against its endpoint (override or ONTRAPORT_ENDPOINT) and records
  * the outcome: `valid` or `stale` become the key status; every answer updates the status code and time.
  */
-export async function testConnection(db: Db, { merchantId, userId, fetchImpl }: { merchantId: string; userId: string | null; fetchImpl?: FetchLike }): Promise<ProbeResult | { result: "no_key"; code: null; message: string }> {
+export async function testConnection(
+  db: Db,
+  { merchantId, userId, fetchImpl, policy }: { merchantId: string; userId: string | null; fetchImpl?: FetchLike; policy?: EgressPolicy },
+): Promise<ProbeResult | { result: "no_key"; code: null; message: string }> {
   const [row] = await db
     .select({ c: ontraportConfigs.apiKeyCiphertext, endpointUrl: ontraportConfigs.endpointUrl })
     .from(ontraportConfigs)
     .where(eq(ontraportConfigs.merchantId, merchantId));
   if (!row?.c) return { result: "no_key", code: null, message: "Save an ONTRAPORT API key first, then test it." };
   const endpoint = row.endpointUrl ?? env().ONTRAPORT_ENDPOINT;
-  const r = await probeKey({ endpoint, key: decryptSecret(row.c), fetchImpl });
+  const r = await probeKey({ endpoint, key: decryptSecret(row.c), fetchImpl, policy });
   await db.transaction(async (tx) => {
     await tx
       .update(ontraportConfigs)

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import { allowLocalOrigin } from "@/lib/net/egress";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { SimClient } from "@/lib/ontraport-sim/client";
@@ -23,6 +24,8 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
     t = await openTestDatabase(kind);
     sim = await startSimulator({ port: 0, keys: ["key-one"] });
     client = new SimClient(sim.url);
+    // The simulator is the one local origin deliveries may go to (lib/net/egress).
+    allowLocalOrigin(sim.endpoint);
   });
   afterAll(async () => {
     await sim.close();

@@ -1,7 +1,9 @@
 import http from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Outcome } from "../engine/outcome";
+import { checkDestination, egressPolicy, type EgressPolicy, type ResolvedAddress } from "@/lib/net/egress";
 
 // One HTTP request per attempt, and what ONTRAPORT's answer means (the response table of the protocol doc).
 
@@ -34,6 +36,8 @@ export interface DeliveryResponse {
    * and processed it, so a failure without an answer is an unknown outcome, not a safe retry.
    */
   written?: boolean;
+  /** The destination is not allowed (lib/net/egress): nothing was sent, no connection opened. */
+  refused?: boolean;
 }
 
 /** The form body sent; the key appears only here, never in anything stored. */
@@ -66,8 +70,29 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024, timeout: 4_000 }),
 };
 
-export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
+/**
+ * One POST to the endpoint. The destination is resolved and checked first (lib/net/egress), before
+ * any connection, and the connection goes to the address that was checked.
+ */
+export async function deliver(r: DeliveryRequest, opts: { policy?: EgressPolicy } = {}): Promise<DeliveryResponse> {
   const started = performance.now();
+  const verdict = await checkDestination(r.endpoint, opts.policy ?? egressPolicy());
+  if (!verdict.ok) {
+    const durationMs = Math.round(performance.now() - started);
+    if (verdict.unresolved) return { statusCode: null, body: "", rateLimitReset: null, durationMs, error: `Connection error: ${verdict.reason}` };
+    return { statusCode: null, body: "", rateLimitReset: null, durationMs, error: verdict.reason, refused: true };
+  }
+  return send(r, started, verdict.pinned);
+}
+
+function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  }) as unknown as LookupFunction;
+}
+
+function send(r: DeliveryRequest, started: number, pinned: ResolvedAddress | null): Promise<DeliveryResponse> {
   const timeoutMs = r.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const done = (res: Omit<DeliveryResponse, "durationMs">): DeliveryResponse => ({ ...res, durationMs: Math.round(performance.now() - started) });
   let written = false;
@@ -94,7 +119,7 @@ export function deliver(r: DeliveryRequest): Promise<DeliveryResponse> {
       clearTimeout(timer);
       resolve(res);
     };
-    const request = (url.protocol === "https:" ? https : http).request(url, { method: "POST", headers, agent: agents[url.protocol as "http:" | "https:"] }, (res) => {
+    const request = (url.protocol === "https:" ? https : http).request(url, { method: "POST", headers, agent: agents[url.protocol as "http:" | "https:"], ...(pinned ? { lookup: pinnedLookup(pinned) } : {}) }, (res) => {
       // Only the first RESPONSE_BODY_LIMIT bytes are kept; the rest is read and dropped.
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -170,6 +195,9 @@ export function classify(r: DeliveryResponse): Outcome {
 
 /** The response table with every body read by the XML parser (classify's slow path; tests compare the two). */
 export function classifyParsed(r: DeliveryResponse): Outcome {
+  // A destination the egress policy refuses: nothing was sent, and retrying cannot help until the
+  // operator allows the host (then Resend).
+  if (r.refused) return { kind: "bad_request", message: r.error ?? "The ONTRAPORT endpoint is not allowed" };
   if (r.statusCode === null) {
     // Written but unanswered: ONTRAPORT may have it (the retry carries the same X-Transmission-Id,
     // which the endpoint drops if it already has it). Not written: nothing reached it.

@@ -1,6 +1,6 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { fieldErrorsOf, type ActionState } from "@/lib/actions";
@@ -8,9 +8,10 @@ import { UserError } from "@/lib/errors";
 import { addToCart, cartCookieName, parseCart, serializeCart, setQuantity } from "@/lib/store/cart";
 import { affiliateCookieName, parseAffiliateCookie } from "@/lib/store/affiliate";
 import { findStoreFront } from "@/lib/store/catalog";
-import { placeOrder } from "@/lib/orders/checkout";
+import { placeOrderLimited } from "@/lib/orders/checkout";
+import { clientAddress, TooManyAttempts } from "@/lib/security/limits";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
-import { plainId } from "@/lib/validation";
+import { echoPrefix, plainId } from "@/lib/validation";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
@@ -41,7 +42,7 @@ export async function updateCart(formData: FormData): Promise<void> {
 
 export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const values: Record<string, string> = {};
-  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k] = v;
+  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k.slice(0, 100)] = echoPrefix(v);
   const parsed = checkoutSchema.safeParse(Object.fromEntries(formData.entries()));
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
@@ -54,7 +55,8 @@ export async function checkout(_prev: ActionState, formData: FormData): Promise<
     const sf = await findStoreFront(db, merchant, theme);
     if (!sf) return { error: "This StoreFront does not exist.", values };
     const jar = await cookies();
-    const { order } = await placeOrder(db, {
+    const { order } = await placeOrderLimited(db, {
+      client: clientAddress(await headers()),
       merchantId: merchant,
       themeCode: theme,
       cart: parseCart(jar.get(cartCookieName(merchant))?.value),
@@ -67,6 +69,7 @@ export async function checkout(_prev: ActionState, formData: FormData): Promise<
     jar.delete({ name: cartCookieName(merchant), path: `/store/${merchant}` });
     receiptPath = `/store/${merchant}/${order.themeCode}/receipt/${order.receiptToken}`;
   } catch (e) {
+    if (e instanceof TooManyAttempts) return { error: e.message, values };
     if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
     console.error(JSON.stringify({ level: "error", msg: "checkout failed", error: e instanceof Error ? e.message : String(e) }));
     return { error: "We could not place your order and nothing was charged. Try again in a moment.", values };

@@ -219,7 +219,7 @@ export function MethodForm(p: MethodFormProps) {
                 defaultValue={v.endpointUrl ?? p.endpointUrl ?? ""}
                 placeholder={p.defaultEndpoint}
                 error={f.endpointUrl}
-                help={`Where notifications are posted. Leave empty for the default (${p.defaultEndpoint}).`}
+                help={`Where notifications are posted: an https host of ontraport.com (or one your server allows). Leave empty for the default (${p.defaultEndpoint}). Changing it forgets the saved API key: enter the key again.`}
               />
             </div>
           </details>

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { sameStorePath } from "@/lib/store/ref-path";
 import { AFFILIATE_COOKIE_DAYS, affiliateCookieName, affiliateFromParams, serializeAffiliate } from "@/lib/store/affiliate";
 
 /**
@@ -9,7 +10,8 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ merc
   const { merchant, theme } = await params;
   const base = `/store/${encodeURIComponent(merchant)}/${encodeURIComponent(theme)}`;
   const sp = Object.fromEntries(req.nextUrl.searchParams.entries());
-  const next = typeof sp.next === "string" && (sp.next === base || sp.next.startsWith(`${base}/`)) && !sp.next.includes("//", 1) ? sp.next : base;
+  const next = sp.next === undefined ? base : sameStorePath(sp.next, base);
+  if (next === null) return new NextResponse("This link does not lead to a page of this store.", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   // A relative Location keeps the shopper on the host they came by (the server's own idea of its
   // origin may differ behind a proxy, and the cookie belongs to the host that set it).
   const res = new NextResponse(null, { status: 303, headers: { Location: next } });
