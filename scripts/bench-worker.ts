@@ -11,7 +11,9 @@ import { parseWorkerEnv, workerFromEnv } from "@/lib/ontraport/runtime";
 async function main() {
   const e = parseWorkerEnv();
   const database = await openDatabase({ databaseUrl: e.DATABASE_URL, max: workerPoolSize() });
-  const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m) });
+  // BENCH_CLAIM_BATCH: rows one claim takes at most (the worker's claimBatch; default 100).
+  const claimBatch = process.env.BENCH_CLAIM_BATCH ? Number(process.env.BENCH_CLAIM_BATCH) : undefined;
+  const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m), ...(claimBatch ? { claimBatch } : {}) });
   await worker.start();
   const gc = (globalThis as { gc?: () => void }).gc;
   const timer = setInterval(() => {

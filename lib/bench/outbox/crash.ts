@@ -61,11 +61,15 @@ export const crashBenchmark: Benchmark = {
         const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where type = 'sale' and status = 'delivered'`));
         return Number(r?.n ?? 0);
       };
+      // Orders keep coming while the kills happen (a worker takes a few seconds to start on a busy
+      // machine): spread over about 4 s per kill.
+      const spacing = (killsWanted * 4000) / sales;
       let placing = true;
       const placed = (async () => {
         for (let i = 0; i < sales; i++) {
+          const due = t0 + i * spacing;
+          if (due > Date.now()) await sleep(due - Date.now());
           await placeOrder(t.db, stores[i % storeCount]!);
-          await sleep(15);
         }
         placing = false;
       })();

@@ -29,6 +29,9 @@ export const memoryBenchmark: Benchmark = {
     const storeCount = 200;
     const perStore = Math.ceil((ctx.quick ? 5000 : Number(process.env.BENCH_MEMORY_N ?? 50_000)) / storeCount);
     const n = perStore * storeCount;
+    // The default claimBatch (100) stalls at the end of the run once 100 drained stores rank ahead of the
+    // ones still with work (docs/benchmarks.md): BENCH_CLAIM_BATCH=100 shows it.
+    const claimBatch = process.env.BENCH_CLAIM_BATCH ?? "1000";
     const f = await openFixture(ctx.postgresUrl, { rateLimitPerMinute: 100_000_000 });
     const receiver = await startReceiver();
     try {
@@ -39,7 +42,7 @@ export const memoryBenchmark: Benchmark = {
       const loadStart = loadAvg();
       const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.join(process.cwd(), "scripts/bench-worker.ts")], {
         stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, DATABASE_URL: f.t.location, CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"), ONTRAPORT_ENDPOINT: receiver.endpoint },
+        env: { ...process.env, DATABASE_URL: f.t.location, CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"), ONTRAPORT_ENDPOINT: receiver.endpoint, BENCH_CLAIM_BATCH: claimBatch },
       });
       const samples: MemorySample[] = [];
       const started = Date.now();
@@ -54,6 +57,11 @@ export const memoryBenchmark: Benchmark = {
             const s = JSON.parse(line) as MemorySample;
             samples.push(s);
             if (s.finished >= n) resolve();
+            const before = samples.at(-21);
+            if (before && s.finished > 0 && before.finished === s.finished) {
+              child.kill("SIGKILL");
+              reject(new Error(`the worker stalled at ${s.finished} of ${n} deliveries (nothing for 20 s)`));
+            }
           }
         });
         child.once("exit", (code) => reject(new Error(`the worker exited early (${code})`)));
@@ -80,7 +88,7 @@ export const memoryBenchmark: Benchmark = {
           { label: "peak heap used / peak RSS", value: `${MiB(peakHeap)} / ${MiB(peakRss)}`, unit: "MiB" },
         ],
         notes: [
-          `samples once a second after a full GC (node --expose-gc); load average at the start ${loadStart}, at the end ${loadAvg()}`,
+          `the worker's default settings except claimBatch ${claimBatch}; samples once a second after a full GC (node --expose-gc); load average at the start ${loadStart}, at the end ${loadAvg()}`,
           "BENCH_MEMORY_N sets the number of deliveries (default 50,000; --quick 5,000).",
         ],
       };

@@ -1,4 +1,5 @@
-import { openDatabase } from "@/lib/db/client";
+import { sql } from "drizzle-orm";
+import { openDatabase, rowsOf } from "@/lib/db/client";
 import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
 import { openTestDatabase } from "@/lib/testing/db";
@@ -64,13 +65,23 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     })();
 
     const ninety = Math.floor(backlog * 0.9);
-    const samples = await sampleDelivered(sim.client, t0, (s) => s.at >= o.maxMs || s.delivered >= ninety);
+    // Stop at the end of the window, at 90%, or when nothing has arrived for 8 s (a stalled worker).
+    let moved = { at: 0, delivered: -1 };
+    let stalled = false;
+    const samples = await sampleDelivered(sim.client, t0, (s) => {
+      if (s.delivered !== moved.delivered) moved = s;
+      else if (s.at - moved.at >= 8000) stalled = true;
+      return stalled || s.at >= o.maxMs || s.delivered >= ninety;
+    });
     await probing;
     const cpu = process.cpuUsage(cpuStart);
     const wall = Date.now() - t0;
     const loadEnd = loadAvg();
     const last = samples.at(-1)!;
-    const window = rateBetween(samples, o.warmupMs, Math.min(o.maxMs, last.at));
+    const window = rateBetween(samples, o.warmupMs, Math.min(o.maxMs, stalled ? moved.at : last.at));
+    const [pending] = rowsOf<{ n: number; stores: number }>(
+      await t.db.execute(sql`select count(*)::int as n, count(distinct merchant_id)::int as stores from transmissions where status = 'pending' and merchant_id like 'S%'`),
+    );
     // Let the last probes arrive (an idle store's Sale is due at once).
     if (o.probes) await sleep(3000);
     const stats = await sim.client.stats();
@@ -82,6 +93,7 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
       { label: "Sales delivered a minute", value: Math.round(window.perMinute), unit: `/min (allowed ${o.stores} x ${ALLOWED_PER_STORE} = ${target}/min)` },
       { label: "ratio to the allowed rate", value: +(window.perMinute / target).toFixed(3), target: ">= 0.95" },
       { label: "delivered when stopped", value: last.delivered, unit: `of ${backlog} after ${(last.at / 1000).toFixed(1)} s` },
+      { label: "still waiting when stopped", value: Number(pending?.n ?? 0), unit: `Sales of ${Number(pending?.stores ?? 0)} stores${stalled ? " (STALLED: nothing delivered for 8 s)" : ""}` },
       { label: "429 answers", value: stats.rateLimited, target: "0" },
       { label: "duplicates (same id re-sent)", value: stats.duplicates },
       { label: "duplicateFacts (same Sale, another id)", value: stats.duplicateFacts, target: "0" },
