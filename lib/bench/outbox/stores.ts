@@ -100,12 +100,19 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
       { label: "worker process CPU", value: +(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0), unit: "% of one core (bench process: worker + sampling)" },
     ];
     if (o.probes) {
-      const received = await sim.client.notifications({ reqType: "sale", outcome: "delivered", limit: 5000 });
-      const at = new Map<string, number>();
-      for (const n of received) if (n.parsed?.orderId && committedAt.has(n.parsed.orderId) && !at.has(n.parsed.orderId)) at.set(n.parsed.orderId, Date.parse(n.receivedAt));
-      const lat = [...committedAt].map(([id, c]) => (at.has(id) ? at.get(id)! - c : NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+      // Each probe's first receipt, looked up by its order id. One that never arrived counts as the
+      // time from its commit to now (so a p99 is never flattered by leaving it out).
+      const checkedAt = Date.now();
+      const lat: number[] = [];
+      let arrived = 0;
+      for (const [id, c] of committedAt) {
+        const [first] = await sim.client.notifications({ orderId: id });
+        if (first) arrived += 1;
+        lat.push(first ? Date.parse(first.receivedAt) - c : checkedAt - c);
+      }
+      lat.sort((a, b) => a - b);
       metrics.push(
-        { label: "idle stores' new Sales", value: `${lat.length} of ${committedAt.size} arrived` },
+        { label: "idle stores' new Sales", value: `${arrived} of ${committedAt.size} arrived`, unit: arrived < committedAt.size ? "(the missing ones count as commit-to-end in the percentiles)" : "" },
         { label: "commit to receipt p50", value: percentile(lat, 50), unit: "ms" },
         { label: "commit to receipt p99", value: percentile(lat, 99), unit: "ms", target: "< 2000 ms" },
         { label: "commit to receipt max", value: lat.at(-1) ?? NaN, unit: "ms" },
