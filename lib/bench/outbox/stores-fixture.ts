@@ -108,3 +108,14 @@ export function rateBetween(samples: Sample[], fromMs: number, toMs: number): { 
   const perMinute = to.at > from.at ? ((to.delivered - from.delivered) / (to.at - from.at)) * 60_000 : NaN;
   return { perMinute, from, to };
 }
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
+export function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}

@@ -5,7 +5,7 @@ import { placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
 import { openTestDatabase } from "@/lib/testing/db";
 import type { BenchContext, BenchResult, Benchmark, Metric } from "../types";
 import { percentile, sleep } from "./fixture";
-import { createStores, insertBacklogs, loadAvg, rateBetween, sampleDelivered, startSimProcess, storeId, storeKey } from "./stores-fixture";
+import { cpuMsOf, createStores, insertBacklogs, loadAvg, rateBetween, sampleDelivered, startSimProcess, storeId, storeKey } from "./stores-fixture";
 
 // Many stores at once, each at its own account's rate limit, against a simulator that answers in
 // 250 ± 50 ms: does ONE worker with the default settings keep every store at its allowed rate?
@@ -48,6 +48,7 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     worker = new OutboxWorker({ db: workerDb.db, endpoint: sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 15_000, log: (m) => errors.push(m) });
     const loadStart = loadAvg();
     const cpuStart = process.cpuUsage();
+    const simCpuStart = cpuMsOf(sim.child.pid);
     const t0 = Date.now();
     await worker.start();
 
@@ -68,13 +69,16 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     // Stop at the end of the window, at 90%, or when nothing has arrived for 8 s (a stalled worker).
     let moved = { at: 0, delivered: -1 };
     let stalled = false;
+    const busy: number[] = [];
     const samples = await sampleDelivered(sim.client, t0, (s) => {
+      if (s.at >= o.warmupMs) busy.push(worker!.busy);
       if (s.delivered !== moved.delivered) moved = s;
       else if (s.at - moved.at >= 8000) stalled = true;
       return stalled || s.at >= o.maxMs || s.delivered >= ninety;
     });
     await probing;
     const cpu = process.cpuUsage(cpuStart);
+    const simCpu = cpuMsOf(sim.child.pid) - simCpuStart;
     const wall = Date.now() - t0;
     const loadEnd = loadAvg();
     const last = samples.at(-1)!;
@@ -94,9 +98,11 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
       { label: "ratio to the allowed rate", value: +(window.perMinute / target).toFixed(3), target: ">= 0.95" },
       { label: "delivered when stopped", value: last.delivered, unit: `of ${backlog} after ${(last.at / 1000).toFixed(1)} s` },
       { label: "still waiting when stopped", value: Number(pending?.n ?? 0), unit: `Sales of ${Number(pending?.stores ?? 0)} stores${stalled ? " (STALLED: nothing delivered for 8 s)" : ""}` },
+      { label: "requests in flight (mean in the window)", value: Math.round(busy.reduce((a, b) => a + b, 0) / Math.max(1, busy.length)), unit: `(max ${Math.max(0, ...busy)}; about ${Math.round((target / 60) * 0.25)} needed at 250 ms)` },
       { label: "429 answers", value: stats.rateLimited, target: "0" },
       { label: "duplicates (same id re-sent)", value: stats.duplicates },
       { label: "duplicateFacts (same Sale, another id)", value: stats.duplicateFacts, target: "0" },
+      { label: "simulator process CPU", value: +((simCpu / wall) * 100).toFixed(0), unit: "% of one core" },
       { label: "worker process CPU", value: +(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0), unit: "% of one core (bench process: worker + sampling)" },
     ];
     if (o.probes) {
