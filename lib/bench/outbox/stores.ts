@@ -70,8 +70,21 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     let moved = { at: 0, delivered: -1 };
     let stalled = false;
     const busy: number[] = [];
-    const samples = await sampleDelivered(sim.client, t0, (s) => {
-      if (s.at >= o.warmupMs) busy.push(worker!.busy);
+    // What the worker's connections are doing, once a second: a claim, a recording, or waiting for work.
+    const pgActivity = { claim: 0, record: 0, other: 0, samples: 0 };
+    const samples = await sampleDelivered(sim.client, t0, async (s) => {
+      if (s.at >= o.warmupMs) {
+        busy.push(worker!.busy);
+        const rows = rowsOf<{ q: string }>(
+          await t.db.execute(sql`select left(query, 60) as q from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`),
+        );
+        pgActivity.samples += 1;
+        for (const r of rows) {
+          if (r.q.includes("eligible")) pgActivity.claim += 1;
+          else if (r.q.includes("with v as")) pgActivity.record += 1;
+          else pgActivity.other += 1;
+        }
+      }
       if (s.delivered !== moved.delivered) moved = s;
       else if (s.at - moved.at >= 8000) stalled = true;
       return stalled || s.at >= o.maxMs || s.delivered >= ninety;
@@ -99,6 +112,11 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
       { label: "delivered when stopped", value: last.delivered, unit: `of ${backlog} after ${(last.at / 1000).toFixed(1)} s` },
       { label: "still waiting when stopped", value: Number(pending?.n ?? 0), unit: `Sales of ${Number(pending?.stores ?? 0)} stores${stalled ? " (STALLED: nothing delivered for 8 s)" : ""}` },
       { label: "requests in flight (mean in the window)", value: Math.round(busy.reduce((a, b) => a + b, 0) / Math.max(1, busy.length)), unit: `(max ${Math.max(0, ...busy)}; about ${Math.round((target / 60) * 0.25)} needed at 250 ms)` },
+      {
+        label: "PostgreSQL: statements running (mean)",
+        value: `claim ${(pgActivity.claim / Math.max(1, pgActivity.samples)).toFixed(2)}, recording ${(pgActivity.record / Math.max(1, pgActivity.samples)).toFixed(2)}, other ${(pgActivity.other / Math.max(1, pgActivity.samples)).toFixed(2)}`,
+        unit: "(pg_stat_activity once a second; 1.00 = always one running)",
+      },
       { label: "429 answers", value: stats.rateLimited, target: "0" },
       { label: "duplicates (same id re-sent)", value: stats.duplicates },
       { label: "duplicateFacts (same Sale, another id)", value: stats.duplicateFacts, target: "0" },
