@@ -71,9 +71,10 @@ export const throughputBenchmark: Benchmark = {
     boss.on("error", () => {});
     try {
       await boss.start();
-      const cartlinkRun = async () => {
+      const cartlinkRun = async (each = perStore) => {
+        const n = each * storeCount;
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
-        await insertBacklogs(f.t.db, stores, perStore);
+        await insertBacklogs(f.t.db, stores, each);
         const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch });
         const started = performance.now();
         await worker.start();
@@ -94,11 +95,12 @@ export const throughputBenchmark: Benchmark = {
       // pg-boss fetches in batches and completes in bulk; per batch, one statement records each attempt
       // and the transmission's new status in the same transmissions table, as cartlink's worker does.
       let queues = 0;
-      const bossRun = async () => {
+      const bossRun = async (each = perStore) => {
+        const n = each * storeCount;
         const queue = `deliver_${(queues += 1)}`;
         await boss.createQueue(queue);
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
-        await insertBacklogs(f.t.db, stores, perStore);
+        await insertBacklogs(f.t.db, stores, each);
         const rows = rowsOf<{ id: string; merchant_id: string; payload: string }>(await f.t.db.execute(sql`select id, merchant_id, payload from transmissions order by seq`));
         for (let i = 0; i < rows.length; i += 1000) await boss.insert(queue, rows.slice(i, i + 1000).map((r) => ({ data: { id: r.id, xml: r.payload } })));
         let done = 0;
@@ -130,6 +132,14 @@ export const throughputBenchmark: Benchmark = {
         );
         return n / ((performance.now() - started) / 1000);
       };
+      // An untimed warm-up of each (a fifth of a run): the first run of a process otherwise also pays for
+      // JIT compilation, the first plans and connections (it came out 30-40% lower than the next ones).
+      if (!ctx.quick) {
+        ctx.log("throughput: warm-up (not counted) ...");
+        await cartlinkRun(Math.max(1, Math.round(perStore / 5)));
+        await bossRun(Math.max(1, Math.round(perStore / 5)));
+        stalls.length = 0;
+      }
       const results: Array<{ cartlink: number; boss: number; load: string }> = [];
       for (let r = 0; r < rounds; r++) {
         ctx.log(`throughput: round ${r + 1} of ${rounds} (${n} deliveries each) ...`);
