@@ -1,7 +1,11 @@
 /**
  * `npm run bench [-- --only drain,latency] [--quick]`: prints numbers (no pass/fail). Needs PostgreSQL:
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); each benchmark creates and
- * drops its own database. The ONTRAPORT simulator runs in this process.
+ * drops its own database. The ONTRAPORT simulator runs in this process, except for `stores`,
+ * `slow-stores` and `crash`, which start it in its own (scripts/sim.ts) so it does not share the
+ * worker's process. Environment knobs: BENCH_STORES (e.g. `500,1000`), BENCH_STORES_SALES,
+ * BENCH_MEMORY_N, BENCH_THROUGHPUT_N, BENCH_THROUGHPUT_RUNS, BENCH_THROUGHPUT_STORES,
+ * BENCH_CLAIM_BATCH; see docs/benchmarks.md.
  * Benchmarks can also be named as arguments (`npm run bench -- load --seconds 30`); `load` runs only
  * when named (it needs `npx next build`; flags --seconds --users --rate --orders --worker
  * embedded|standalone --port --sim-port).

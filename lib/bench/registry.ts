@@ -1,9 +1,20 @@
 import type { Benchmark } from "./types";
 import { loadBenchmark } from "./load";
+import { crashBenchmark } from "./outbox/crash";
 import { drainBenchmark } from "./outbox/drain";
 import { latencyBenchmark } from "./outbox/latency";
 import { memoryBenchmark } from "./outbox/memory";
+import { slowStoresBenchmark, storesBenchmark } from "./outbox/stores";
 import { throughputBenchmark } from "./outbox/throughput";
 
 /** Every benchmark `npm run bench` knows; add new ones here. */
-export const BENCHMARKS: Benchmark[] = [drainBenchmark, latencyBenchmark, throughputBenchmark, memoryBenchmark, loadBenchmark];
+export const BENCHMARKS: Benchmark[] = [
+  drainBenchmark,
+  latencyBenchmark,
+  storesBenchmark,
+  slowStoresBenchmark,
+  crashBenchmark,
+  throughputBenchmark,
+  memoryBenchmark,
+  loadBenchmark,
+];

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { SimClient } from "@/lib/ontraport-sim/client";
+import { apiMerchant } from "@/lib/ontraport/testing";
+import { saleXml, sleep } from "./fixture";
+
+// What the many-store benchmarks share: the simulator in its own process (so the worker's process is
+// not also the one answering 1,500 requests a second), many merchants each with its own key, and
+// backlogs inserted directly for all of them.
+
+export interface SimProcess {
+  url: string;
+  endpoint: string;
+  client: SimClient;
+  child: ChildProcess;
+  close(): Promise<void>;
+}
+
+/** `node --import tsx scripts/sim.ts` with these keys, rate limit and answer latency, on a free port. */
+export async function startSimProcess(opts: { keys: string[]; rateLimit: number; latencyMs?: number; jitterMs?: number }): Promise<SimProcess> {
+  const args = ["--import", "tsx", path.join(process.cwd(), "scripts/sim.ts"), "--port", "0", "--rate-limit", String(opts.rateLimit)];
+  if (opts.latencyMs) args.push("--latency-ms", String(opts.latencyMs));
+  if (opts.jitterMs) args.push("--jitter-ms", String(opts.jitterMs));
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, SIM_KEYS: opts.keys.join(",") } });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^/\s]+)\//.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`the simulator exited (${code}) before listening`)));
+  });
+  child.stdout!.resume();
+  return {
+    url,
+    endpoint: `${url}/`,
+    client: new SimClient(url),
+    child,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const force = setTimeout(() => child.kill("SIGKILL"), 5000);
+        child.once("exit", () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export const storeId = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, "0")}`;
+export const storeKey = (merchantId: string) => `key-${merchantId.toLowerCase()}`;
+
+/** Merchants on the API method, each with its own key (so the simulator's per-key limit is per store). */
+export async function createStores(db: Db, ids: string[], rateLimitPerMinute: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 20) await Promise.all(ids.slice(i, i + 20).map((id) => apiMerchant(db, id, { key: storeKey(id), rateLimitPerMinute })));
+}
+
+/** `perStore` pending Sales for each merchant, inserted directly (as fixture.insertBacklog), interleaved by store. */
+export async function insertBacklogs(db: Db, merchantIds: string[], perStore: number): Promise<number> {
+  const rows: Array<{ merchantId: string; n: number }> = [];
+  for (let n = 1; n <= perStore; n++) for (const merchantId of merchantIds) rows.push({ merchantId, n });
+  for (let start = 0; start < rows.length; start += 500) {
+    const chunk = rows.slice(start, start + 500).map(({ merchantId, n }) => {
+      const id = randomUUID();
+      return sql`(${id}::uuid, ${merchantId}, 'sale', ${`${merchantId}-${String(n).padStart(7, "0")}`}, ${`Sale ${n}`}, ${saleXml(id, merchantId, n)}, ${`sale:bench-${id}`})`;
+    });
+    await db.execute(sql`insert into transmissions (id, merchant_id, type, order_id, description, payload, idempotency_key) values ${sql.join(chunk, sql`, `)}`);
+  }
+  return rows.length;
+}
+
+export function loadAvg(): string {
+  return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+}
+
+export interface Sample {
+  at: number;
+  delivered: number;
+}
+
+/**
+ * Samples the simulator's delivered counter about every second until `stop()` says so. Returns the samples
+ * (time since `t0` in ms).
+ */
+export async function sampleDelivered(client: SimClient, t0: number, stop: (s: Sample) => boolean | Promise<boolean>): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (;;) {
+    const s = { at: Date.now() - t0, delivered: (await client.stats()).delivered };
+    samples.push(s);
+    if (await stop(s)) return samples;
+    await sleep(1000 - ((Date.now() - t0) % 1000));
+  }
+}
+
+/** Deliveries a minute between the samples closest to `fromMs` and `toMs`. */
+export function rateBetween(samples: Sample[], fromMs: number, toMs: number): { perMinute: number; from: Sample; to: Sample } {
+  const after = (ms: number) => samples.find((s) => s.at >= ms) ?? samples.at(-1)!;
+  const from = after(fromMs);
+  let to = after(toMs);
+  if (to.at <= from.at) to = samples.at(-1)!;
+  const perMinute = to.at > from.at ? ((to.delivered - from.delivered) / (to.at - from.at)) * 60_000 : NaN;
+  return { perMinute, from, to };
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
+export function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
