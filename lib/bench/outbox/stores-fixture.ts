@@ -1,3 +1,4 @@
+import { allowLocalOrigin } from "@/lib/net/egress";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -36,6 +37,8 @@ export async function startSimProcess(opts: { keys: string[]; rateLimit: number;
     child.once("exit", (code) => reject(new Error(`the simulator exited (${code}) before listening`)));
   });
   child.stdout!.resume();
+  // Deliveries may go only to allowed local origins (lib/net/egress).
+  allowLocalOrigin(url);
   return {
     url,
     endpoint: `${url}/`,

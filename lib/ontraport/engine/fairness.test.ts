@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SimClient } from "@/lib/ontraport-sim/client";
+import { allowLocalOrigin } from "@/lib/net/egress";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { apiMerchant, placeOrder, resolveTestKey } from "../testing";
@@ -74,6 +75,8 @@ describe.each(testBackends())("a store that never answers, on %s", (kind) => {
     t = await openTestDatabase(kind);
     sim = await startSimulator({ port: 0, keys: ["fair-key"] });
     client = new SimClient(sim.url);
+    // Deliveries may go only to allowed local origins (lib/net/egress).
+    allowLocalOrigin(sim.endpoint);
   });
   afterAll(async () => {
     await sim.close();
@@ -83,6 +86,7 @@ describe.each(testBackends())("a store that never answers, on %s", (kind) => {
     await t.db.execute(sql`truncate transmission_attempts, transmissions, domain_events, ontraport_rate_windows, ontraport_configs, order_stage_history, refund_lines, refunds, order_lines, orders, merchants cascade`);
     await client.reset({ all: true });
     hang = await hangingServer();
+    allowLocalOrigin(hang.url);
     await apiMerchant(t.db, "FAIR-A", { key: "fair-key", endpointUrl: hang.url });
     for (const m of others) await apiMerchant(t.db, m, { key: "fair-key" });
   });

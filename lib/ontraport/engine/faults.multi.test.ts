@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { SimClient } from "@/lib/ontraport-sim/client";
+import { allowLocalOrigin } from "@/lib/net/egress";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import type { FaultSpec } from "@/lib/ontraport-sim/types";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
@@ -46,6 +47,8 @@ describe.each(testBackends())("fault matrix at the simulator on %s", (kind) => {
   beforeAll(async () => {
     t = await openTestDatabase(kind);
     sim = await startSimulator({ port: 0, keys: ["key-one"] });
+    // Deliveries may go only to allowed local origins (lib/net/egress).
+    allowLocalOrigin(sim.endpoint);
     client = new SimClient(sim.url);
   });
   afterAll(async () => {
