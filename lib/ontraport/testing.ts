@@ -5,6 +5,7 @@ import { merchants, ontraportConfigs } from "@/lib/db/schema";
 import { insertOrder } from "@/lib/orders/create";
 import type { Stage, PaymentStatus } from "@/lib/orders/paid";
 import { decryptSecret, encryptSecret } from "./config/crypto";
+import type { DeliveryRequest, DeliveryResponse } from "./xml/deliver";
 
 // Test and benchmark fixtures for the delivery engine (no production code imports this).
 
@@ -51,4 +52,17 @@ export async function placeOrder(db: Db, merchantId: string, opts: { stage?: Sta
 export async function configOf(db: Db, merchantId: string) {
   const [c] = await db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, merchantId));
   return c!;
+}
+
+const SUCCESS: Partial<DeliveryResponse> = { statusCode: 200, body: "<result><status>Success</status></result>" };
+
+/** A scripted ONTRAPORT for worker tests: answers each request with the next scripted answer, else Success. */
+export class FakeOntraport {
+  requests: DeliveryRequest[] = [];
+  script: Array<Partial<DeliveryResponse>> = [];
+  send = async (r: DeliveryRequest): Promise<DeliveryResponse> => {
+    this.requests.push(r);
+    const next = this.script.shift() ?? SUCCESS;
+    return { statusCode: null, body: "", rateLimitReset: null, durationMs: 1, error: null, ...next };
+  };
 }

@@ -4,6 +4,7 @@ import { rowsOf, type Db } from "@/lib/db/client";
 import { domainEvents, transmissions, type DomainEventType, type TransmissionType } from "@/lib/db/schema";
 import { changeVerdict, refundVerdict, SHIPPING_ONLY_REASON, saleVerdict, type ApiConfigFacts, type Verdict } from "./eligibility";
 import { buildAffiliateXml, buildAutoOrderStatusXml, buildRefundXml, buildSaleXml, describeAffiliate, describeAutoOrderStatus, describeRefund, describeSale } from "../xml/payload";
+import { TYPE_LABELS } from "../log/words";
 import { insertTransmission } from "./outbox";
 import { loadAffiliate, loadAutoOrderStatus, loadConfigFacts, loadOrder, loadRefund, loadSale } from "./snapshots";
 
@@ -96,7 +97,7 @@ async function setAside(tx: Db, e: EventRow, err: unknown, now: Date): Promise<v
   await tx.update(domainEvents).set({ failedAt: now, dispatchError: message }).where(eq(domainEvents.id, Number(e.id)));
   const type = EVENT_TYPES[e.type];
   if (!type) return;
-  const what = TYPE_WORDS[type];
+  const what = TYPE_LABELS[type];
   try {
     await tx.transaction(async (sp) => {
       await insertTransmission(sp, {
@@ -124,14 +125,6 @@ const SUBJECT_WORDS: Record<TransmissionType, string> = {
   conversion_pixel: "order",
 };
 
-const TYPE_WORDS: Record<TransmissionType, string> = {
-  sale: "Sale",
-  refund: "Refund",
-  auto_order_status: "Auto Order Status",
-  affiliate: "Affiliate",
-  fetch_items: "Fetch Items",
-  conversion_pixel: "Conversion Pixel",
-};
 
 async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, now: Date): Promise<boolean> {
   const merchantId = e.merchant_id;

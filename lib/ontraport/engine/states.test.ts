@@ -6,29 +6,18 @@ import { recordEvent } from "@/lib/orders/events";
 import { checkHealth } from "@/lib/ops/health";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { setMethod } from "../config/config";
-import type { DeliveryRequest, DeliveryResponse } from "../xml/deliver";
 import { enqueueManualResend, requeueFailed } from "./outbox";
 import { startStatus } from "./held";
 import { THROTTLE_LIMIT_MS } from "./retry";
 import { PAUSE_LIMIT_MS, resumeAfterNewKey } from "./stale-key";
-import { apiMerchant, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, FakeOntraport, placeOrder, resolveTestKey } from "../testing";
 import { OutboxWorker } from "./worker";
 
 // Every state a transmission can be in has an end, with the reason in words; refunds wait for their
 // Sale; a poison event is set aside; unknown outcomes are recorded as such. A scripted ONTRAPORT and a
 // movable clock.
 
-const OK: Partial<DeliveryResponse> = { statusCode: 200, body: "<result><status>Success</status></result>" };
 
-class FakeOntraport {
-  requests: DeliveryRequest[] = [];
-  script: Array<Partial<DeliveryResponse>> = [];
-  send = async (r: DeliveryRequest): Promise<DeliveryResponse> => {
-    this.requests.push(r);
-    const next = this.script.shift() ?? OK;
-    return { statusCode: null, body: "", rateLimitReset: null, durationMs: 1, error: null, ...next };
-  };
-}
 
 describe.each(testBackends())("delivery states on %s", (kind) => {
   let t: TestDatabase;

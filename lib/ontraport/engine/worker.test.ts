@@ -3,25 +3,16 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { redactedRequest, type DeliveryRequest, type DeliveryResponse } from "../xml/deliver";
+import { redactedRequest, type DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
 import { enqueueManualResend, requeueFailed } from "./outbox";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, configOf, FakeOntraport, placeOrder, resolveTestKey } from "../testing";
 import { OutboxWorker } from "./worker";
 
 // The response table, ordering, idempotency and fairness, with a scripted ONTRAPORT and a movable clock.
 
 const OK: Partial<DeliveryResponse> = { statusCode: 200, body: "<result><status>Success</status></result>" };
 
-class FakeOntraport {
-  requests: DeliveryRequest[] = [];
-  script: Array<Partial<DeliveryResponse>> = [];
-  send = async (r: DeliveryRequest): Promise<DeliveryResponse> => {
-    this.requests.push(r);
-    const next = this.script.shift() ?? OK;
-    return { statusCode: null, body: "", rateLimitReset: null, durationMs: 1, error: null, ...next };
-  };
-}
 
 describe.each(testBackends())("delivery worker on %s", (kind) => {
   let t: TestDatabase;
