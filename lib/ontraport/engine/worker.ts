@@ -315,76 +315,9 @@ export class OutboxWorker {
     return this.dispatching;
   }
 
-  /**
-   * Claims in one statement (no BEGIN/COMMIT round trips, so a store's bucket row is held only while
-   * the statement runs). Stores qualify when they are on the API method with a key, not paused, not
-   * blocked by a 429, have a rate-limit token and fewer than `perStore` requests in flight; the least
-   * recently served come first. Each gives its oldest due rows that do not wait behind an earlier
-   * transmission of the same order; the rows that get a token move to 'sending' under this lease.
-   */
+  /** One claim statement (claimStatement, below) into `want` free places. */
   private async claim(now: Date, want: number): Promise<Claimed[]> {
-    const nowIso = now.toISOString();
-    const leaseIso = new Date(now.getTime() + this.o.leaseMs).toISOString();
-    const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
-    const perStore = this.o.perStore;
-    return executeHot<Claimed>(
-      this.o.db,
-      sql`
-        with eligible as (
-          select c.merchant_id, ${perStore}::int - (select count(*)::int from transmissions s where s.merchant_id = c.merchant_id and s.status = 'sending') as room,
-            row_number() over (order by w.refilled_at nulls first, c.merchant_id) as ord
-          from ontraport_configs c
-          left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
-          where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
-            -- Only stores with something due (off the partial index): a store with nothing to send must
-            -- never take a place that a store with work could have.
-            and exists (select 1 from transmissions d where d.merchant_id = c.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz)
-            and (w.merchant_id is null or (
-              (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
-              and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
-        ),
-        -- Per store, its oldest due rows straight off the partial index (no lock yet), ranked so a
-        -- claim takes one row of each store before a second of any.
-        cand as (
-          select d.id, d.next_attempt_at, d.seq, e.ord,
-            row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
-          -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
-          -- same order yields nothing, and must not leave the claim empty.
-          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want * 4}) e
-          cross join lateral (
-            select t.id, t.next_attempt_at, t.seq from transmissions t
-            where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
-              -- A refund or status change waits for the same order's earlier transmissions.
-              and (t.type = 'sale' or t.order_id is null or not exists (
-                select 1 from transmissions p
-                where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
-                  and p.status in ('pending', 'sending', 'paused')))
-            order by t.next_attempt_at, t.seq
-            limit e.room
-          ) d
-        ),
-        picked as (
-          select t.id, t.merchant_id, cand.rn, cand.ord, cand.next_attempt_at, cand.seq from transmissions t
-          join cand on cand.id = t.id
-          where t.status = 'pending'
-          order by cand.rn, cand.ord
-          limit ${want}
-          for update of t skip locked
-        ),
-        wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
-        tokens as (${takeTokensSql(sql`wanted`, now)}),
-        granted as (
-          select r.id from (
-            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
-          ) r join tokens k on k.merchant_id = r.merchant_id
-          where r.k <= k.granted
-        )
-        update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${this.id}, updated_at = ${nowIso}::timestamptz
-        from granted g, ontraport_configs c
-        where t.id = g.id and c.merchant_id = t.merchant_id
-        returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
-          c.endpoint_url, c.api_key_ciphertext, c.key_status`,
-    );
+    return executeHot<Claimed>(this.o.db, claimStatement({ now, want, perStore: this.o.perStore, leaseMs: this.o.leaseMs, workerId: this.id }));
   }
 
   private key(ciphertext: string): string {
@@ -429,6 +362,78 @@ export class OutboxWorker {
     await this.o.db.execute(sql`insert into worker_heartbeats (worker_id, pid, kind, delivered) values (${this.id}, ${process.pid}, ${this.o.kind}, ${this.finished})
       on conflict (worker_id) do update set beat_at = now(), delivered = excluded.delivered`);
   }
+}
+
+/**
+ * The claim, in one statement (no BEGIN/COMMIT round trips, so a store's bucket row is held only while
+ * the statement runs). Stores qualify when they are on the API method with a key, not paused, not
+ * blocked by a 429, have something due, a rate-limit token and fewer than `perStore` requests in
+ * flight; the least recently served come first. Each gives its oldest due rows that do not wait behind
+ * an earlier transmission of the same order; the rows that get a token move to 'sending' under the lease.
+ */
+export function claimStatement(o: { now: Date; want: number; perStore: number; leaseMs: number; workerId: string }) {
+  const { now, want, perStore } = o;
+  const nowIso = now.toISOString();
+  const leaseIso = new Date(now.getTime() + o.leaseMs).toISOString();
+  const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
+  return sql`
+        with eligible as (
+          select c.merchant_id, ${perStore}::int - coalesce(f.n, 0) as room,
+            row_number() over (order by w.refilled_at nulls first, c.merchant_id) as ord
+          from ontraport_configs c
+          left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
+          -- Requests in flight per store: one pass over the small partial index of 'sending' rows.
+          left join (select s.merchant_id, count(*)::int as n from transmissions s where s.status = 'sending' group by s.merchant_id) f on f.merchant_id = c.merchant_id
+          where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
+            -- Only stores with something due (off the partial index): a store with nothing to send must
+            -- never take a place that a store with work could have.
+            and exists (select 1 from transmissions d where d.merchant_id = c.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
+              order by d.next_attempt_at, d.seq limit 1)
+            and (w.merchant_id is null or (
+              (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
+              and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
+        ),
+        -- Per store, its oldest due rows straight off the partial index (no lock yet), ranked so a
+        -- claim takes one row of each store before a second of any.
+        cand as (
+          select d.id, d.next_attempt_at, d.seq, e.ord,
+            row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
+          -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
+          -- same order yields nothing, and must not leave the claim empty.
+          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want * 4}) e
+          cross join lateral (
+            select t.id, t.next_attempt_at, t.seq from transmissions t
+            where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz
+              -- A refund or status change waits for the same order's earlier transmissions.
+              and (t.type = 'sale' or t.order_id is null or not exists (
+                select 1 from transmissions p
+                where p.merchant_id = t.merchant_id and p.order_id = t.order_id and p.seq < t.seq
+                  and p.status in ('pending', 'sending', 'paused')))
+            order by t.next_attempt_at, t.seq
+            limit e.room
+          ) d
+        ),
+        picked as (
+          select t.id, t.merchant_id, cand.rn, cand.ord, cand.next_attempt_at, cand.seq from transmissions t
+          join cand on cand.id = t.id
+          where t.status = 'pending'
+          order by cand.rn, cand.ord
+          limit ${want}
+          for update of t skip locked
+        ),
+        wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
+        tokens as (${takeTokensSql(sql`wanted`, now)}),
+        granted as (
+          select r.id from (
+            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
+          ) r join tokens k on k.merchant_id = r.merchant_id
+          where r.k <= k.granted
+        )
+        update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${o.workerId}, updated_at = ${nowIso}::timestamptz
+        from granted g, ontraport_configs c
+        where t.id = g.id and c.merchant_id = t.merchant_id
+        returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
+          c.endpoint_url, c.api_key_ciphertext, c.key_status`;
 }
 
 function errorText(e: unknown): string {
