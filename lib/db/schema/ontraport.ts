@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, doublePrecision, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { merchants, users } from "./core";
 
 export const integrationMethod = pgEnum("ontraport_method", ["off", "api", "pixel"]);
 export const keyStatus = pgEnum("ontraport_key_status", ["untested", "valid", "stale"]);
+/** How the API method delivers: ONTRAPORT's REST API v1 (App ID + key) or the XML notification endpoint. */
+export const ONTRAPORT_PROTOCOLS = ["rest", "xml"] as const;
+export type OntraportProtocol = (typeof ONTRAPORT_PROTOCOLS)[number];
+export const ontraportProtocol = pgEnum("ontraport_protocol", ONTRAPORT_PROTOCOLS);
 
 /** One row per merchant that has opened the ONTRAPORT page. */
 export const ontraportConfigs = pgTable("ontraport_configs", {
@@ -11,6 +15,12 @@ export const ontraportConfigs = pgTable("ontraport_configs", {
     .primaryKey()
     .references(() => merchants.id),
   method: integrationMethod().notNull().default("off"),
+  /** API method only: REST (default, recommended) or the XML notification endpoint. */
+  protocol: ontraportProtocol().notNull().default("rest"),
+  /** ONTRAPORT App ID (REST): shown, not a secret; sent as `Api-Appid`. */
+  appId: text(),
+  /** REST: a tag every buyer gets, besides the tags of the items bought (blank: none). */
+  tagEveryBuyer: text().notNull().default(""),
   /** AES-256-GCM ciphertext of the API key (lib/ontraport/crypto). Never sent to the browser. */
   apiKeyCiphertext: text(),
   /** Last four characters, for the masked hint `••••3f9a`. */
@@ -96,6 +106,12 @@ export const transmissions = pgTable(
     /** Start of an unbroken run of 429s; 24 hours of it ends the transmission as failed. */
     throttledSince: timestamp({ withTimezone: true }),
     lastResponseBody: text(),
+    /** The facts the transmission reports (JSON of the pure snapshot), for protocols built at send time (REST). */
+    snapshot: jsonb().$type<Record<string, unknown>>(),
+    /** REST: ids learned by earlier attempts (contact, products, invoice…), so a retry resumes at the call that failed. */
+    restState: jsonb().$type<Record<string, unknown>>(),
+    /** The protocol of the last attempt (null before the first). */
+    protocol: ontraportProtocol(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     deliveredAt: timestamp({ withTimezone: true }),
@@ -138,6 +154,8 @@ export const transmissionAttempts = pgTable(
     error: text(),
     /** delivered, rejected, bad_request, stale_key, rate_limited, transient, unknown (see lib/ontraport/engine/outcome.ts). */
     outcome: text(),
+    /** REST: each call of the attempt in order (method, path, request JSON, status, response, duration); null for XML. */
+    steps: jsonb().$type<Array<Record<string, unknown>>>(),
   },
   (t) => [index("attempts_transmission_idx").on(t.transmissionId, t.attemptNo)],
 );
@@ -170,3 +188,37 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   beatAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 
+
+/**
+ * REST: ONTRAPORT ids of products and taxes by name, per merchant, so a Sale in steady state looks
+ * nothing up. An answer saying an id is gone, or a mapping change, drops the entry.
+ */
+export const ontraportObjectIds = pgTable(
+  "ontraport_object_ids",
+  {
+    merchantId: text()
+      .notNull()
+      .references(() => merchants.id),
+    /** `product` or `tax`. */
+    kind: text().notNull(),
+    name: text().notNull(),
+    ontraportId: text().notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.kind, t.name] })],
+);
+
+/** REST: what ONTRAPORT calls an order: the contact and the transaction (`invoice_id`) its Sale logged. Refunds need the invoice id. */
+export const ontraportOrderLinks = pgTable(
+  "ontraport_order_links",
+  {
+    merchantId: text()
+      .notNull()
+      .references(() => merchants.id),
+    orderId: text().notNull(),
+    contactId: text(),
+    invoiceId: text(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.orderId] })],
+);
