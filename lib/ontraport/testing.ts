@@ -12,8 +12,12 @@ import type { DeliveryRequest, DeliveryResponse } from "./xml/deliver";
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7);
 export const resolveTestKey = (ciphertext: string): string => decryptSecret(ciphertext, TEST_ENCRYPTION_KEY);
 
-/** A merchant on the API method with `key`, switched on at `enabledAt`. */
-export async function apiMerchant(db: Db, id: string, opts: { key?: string; enabledAt?: Date; rateLimitPerMinute?: number; endpointUrl?: string | null } = {}): Promise<void> {
+/** A merchant on the API method with `key`, switched on at `enabledAt`; the XML protocol unless told otherwise. */
+export async function apiMerchant(
+  db: Db,
+  id: string,
+  opts: { key?: string; enabledAt?: Date; rateLimitPerMinute?: number; endpointUrl?: string | null; protocol?: "rest" | "xml"; appId?: string | null; tagEveryBuyer?: string } = {},
+): Promise<void> {
   await db.insert(merchants).values({ id, name: `Merchant ${id}` }).onConflictDoNothing();
   const values = {
     merchantId: id,
@@ -23,6 +27,9 @@ export async function apiMerchant(db: Db, id: string, opts: { key?: string; enab
     enabledAt: opts.enabledAt ?? new Date(Date.now() - 3600_000),
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 180,
     endpointUrl: opts.endpointUrl ?? null,
+    protocol: opts.protocol ?? ("xml" as const),
+    appId: opts.appId ?? (opts.protocol === "rest" ? `app-${id}` : null),
+    tagEveryBuyer: opts.tagEveryBuyer ?? "",
   };
   await db.insert(ontraportConfigs).values(values).onConflictDoUpdate({ target: ontraportConfigs.merchantId, set: values });
 }

@@ -6,7 +6,8 @@ import { changeVerdict, refundVerdict, SHIPPING_ONLY_REASON, saleVerdict, type A
 import { buildAffiliateXml, buildAutoOrderStatusXml, buildRefundXml, buildSaleXml, describeAffiliate, describeAutoOrderStatus, describeRefund, describeSale } from "../xml/payload";
 import { TYPE_LABELS } from "../log/words";
 import { insertTransmission } from "./outbox";
-import { loadAffiliate, loadAutoOrderStatus, loadConfigFacts, loadOrder, loadRefund, loadSale } from "./snapshots";
+import { loadAffiliate, loadAutoOrderStatus, loadConfigFacts, loadOrder, loadRefund, loadSale, loadSaleTags } from "./snapshots";
+import { factsToJson } from "../rest/facts";
 
 // Turns domain events (written by lib/orders in the change's own transaction) into transmissions.
 // Idempotent: the idempotency key makes an event handled twice yield one transmission.
@@ -140,7 +141,8 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
       const v = saleVerdict(config, { stage: order.currentStage, paymentStatus: order.paymentStatus, paidAt: order.paidAt });
       if (!v.send) return false;
       const s = await loadSale(tx, header, order);
-      return insertTransmission(tx, { id: header.transmissionId, merchantId, type: "sale", orderId: order.id, description: describeSale(s), email: order.email, payload: buildSaleXml(s), idempotencyKey: `sale:${order.id}`, now });
+      const snapshot = factsToJson({ kind: "sale", sale: s, tags: await loadSaleTags(tx, merchantId, order.id), paidAt: order.paidAt });
+      return insertTransmission(tx, { id: header.transmissionId, merchantId, type: "sale", orderId: order.id, description: describeSale(s), email: order.email, payload: buildSaleXml(s), snapshot, idempotencyKey: `sale:${order.id}`, now });
     }
     case "order.refunded": {
       const loaded = await loadRefund(tx, header, e.subject_id);
@@ -162,6 +164,7 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
         description: describeRefund(snapshot),
         email: order.email,
         payload: buildRefundXml(snapshot),
+        snapshot: factsToJson({ kind: "refund", refund: snapshot }),
         idempotencyKey: `refund:${e.subject_id}`,
         skippedReason: v.send ? undefined : v.reason,
         endReason: v.send ? undefined : v.reason === SHIPPING_ONLY_REASON ? "shipping_only" : undefined,
@@ -183,6 +186,7 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
         description: describeAutoOrderStatus(snapshot),
         email: order.email,
         payload: buildAutoOrderStatusXml(snapshot),
+        snapshot: factsToJson({ kind: "auto_order_status", autoOrder: snapshot }),
         idempotencyKey: `auto_order_status:${e.subject_id}:${e.id}`,
         now,
       });
@@ -202,6 +206,7 @@ async function handleEvent(tx: Db, e: EventRow, config: ApiConfigFacts | null, n
         description: describeAffiliate(s, change),
         email: s.affiliate.contact.email,
         payload: buildAffiliateXml(s),
+        snapshot: factsToJson({ kind: "affiliate", affiliate: s, change }),
         idempotencyKey: `affiliate:${affiliateId}:${e.id}`,
         now,
       });

@@ -9,7 +9,8 @@ import { manualResendProblem } from "./eligibility";
 import { HELD_REASON, mustWaitSql, startStatus } from "./held";
 import type { EndReason } from "./outcome";
 import { buildSaleXml, describeSale } from "../xml/payload";
-import { loadConfigFacts, loadOrder, loadSale } from "./snapshots";
+import { loadConfigFacts, loadOrder, loadSale, loadSaleTags } from "./snapshots";
+import { factsToJson } from "../rest/facts";
 
 // The outbox: transmissions are rows (the log is the queue). Anything that queues work ends with a
 // NOTIFY on `cartlink_outbox`, delivered on commit, so workers in any process wake at once.
@@ -41,6 +42,8 @@ export interface NewTransmission {
   description: string;
   email?: string | null;
   payload: string;
+  /** The facts for protocols that build their calls at send time (REST): rest/facts.ts. */
+  snapshot?: Record<string, unknown> | null;
   idempotencyKey: string;
   trigger?: "automatic" | "manual";
   triggeredBy?: string | null;
@@ -73,6 +76,7 @@ export async function insertTransmission(db: Db, t: NewTransmission): Promise<bo
       description: t.description,
       email: t.email ?? null,
       payload: t.payload,
+      snapshot: t.snapshot ?? null,
       status,
       lastError: t.failedReason ?? t.skippedReason ?? (status === "held" ? HELD_REASON : null),
       endReason,
@@ -157,6 +161,7 @@ export async function enqueueManualResend(
       description: describeSale(s),
       email: order.email,
       payload: buildSaleXml(s),
+      snapshot: factsToJson({ kind: "sale", sale: s, tags: await loadSaleTags(tx, input.merchantId, order.id), paidAt: order.paidAt }),
       idempotencyKey,
       trigger: "manual",
       triggeredBy: input.userId,

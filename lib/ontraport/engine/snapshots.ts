@@ -1,6 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { affiliates, autoOrders, items, orderLines, orders, refundLines, refunds, ontraportConfigs } from "@/lib/db/schema";
+import { buyerTags } from "../rest/facts";
 import type { ApiConfigFacts } from "./eligibility";
 import { productNameFor, type AffiliateSnapshot, type AutoOrderStatusSnapshot, type ContactSnapshot, type NotificationHeader, type RefundSnapshot, type SaleSnapshot } from "../xml/payload";
 
@@ -177,4 +178,19 @@ export async function loadAffiliate(db: Db, header: NotificationHeader, affiliat
       },
     },
   };
+}
+
+/** REST: the tags a Sale's buyer gets: each item's "ONTRAPORT tags" (custom field `oapTags`) and the store-wide tag. */
+export async function loadSaleTags(db: Db, merchantId: string, orderId: string): Promise<string[]> {
+  const lines = await db
+    .select({ tags: sql<string | null>`${items.customFields} ->> 'oapTags'` })
+    .from(orderLines)
+    .leftJoin(items, eq(items.id, orderLines.itemId))
+    .where(eq(orderLines.orderId, orderId))
+    .orderBy(asc(orderLines.lineNo));
+  const [c] = await db.select({ tag: ontraportConfigs.tagEveryBuyer }).from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, merchantId));
+  return buyerTags(
+    lines.map((l) => l.tags),
+    c?.tag ?? "",
+  );
 }

@@ -6,6 +6,8 @@ import type { TransmissionType } from "@/lib/db/schema";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "../config/crypto";
 import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, type DeliveryRequest, type DeliveryResponse, type ReqType } from "../xml/deliver";
+import { ONTRAPORT_REST_BASE_URL, type RestSend } from "../rest/http";
+import { sendRest, storedStep, summarizeRest } from "./rest-delivery";
 import { dispatchAll } from "./dispatch";
 import { holdWaiting, releaseStranded } from "./held";
 import { skipOffIntegrations } from "./integration-off";
@@ -48,6 +50,10 @@ export interface WorkerOptions {
   resolveKey?: (ciphertext: string) => string;
   /** Sends one request (default: HTTP). */
   send?: (r: DeliveryRequest) => Promise<DeliveryResponse>;
+  /** REST protocol: the API's base URL (default https://api.ontraport.com/1; the demo and tests: the simulator's). */
+  restBaseUrl?: string;
+  /** REST protocol: sends one call (default: HTTP). */
+  restSend?: RestSend;
   /** LISTEN for commits (default true). */
   listen?: boolean;
   log?: (msg: string) => void;
@@ -68,6 +74,11 @@ interface Claimed {
   endpoint_url: string | null;
   api_key_ciphertext: string;
   key_status: "untested" | "valid" | "stale";
+  snapshot: unknown;
+  rest_state: unknown;
+  trigger: "automatic" | "manual";
+  protocol: "rest" | "xml";
+  app_id: string | null;
 }
 
 /** Recording statements a worker runs side by side. */
@@ -82,7 +93,7 @@ const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_sta
 
 export class OutboxWorker {
   readonly id: string;
-  private readonly o: Required<Omit<WorkerOptions, "workerId" | "log">> & { log: (msg: string) => void };
+  private readonly o: Required<Omit<WorkerOptions, "workerId" | "log" | "restSend">> & { log: (msg: string) => void; restSend?: RestSend };
   private running = false;
   private pumpDone: Promise<void> | null = null;
   private wakeWaiters: Array<() => void> = [];
@@ -118,6 +129,8 @@ export class OutboxWorker {
       clock: opts.clock ?? (() => new Date()),
       resolveKey: opts.resolveKey ?? ((c) => decryptSecret(c)),
       send: opts.send ?? deliver,
+      restBaseUrl: opts.restBaseUrl ?? ONTRAPORT_REST_BASE_URL,
+      restSend: opts.restSend,
       listen: opts.listen ?? true,
       log: opts.log ?? (() => {}),
     };
@@ -336,6 +349,7 @@ export class OutboxWorker {
    * endpoint drops when it already has it, so reconciling and resending are one request.
    */
   private async sendOne(t: Claimed): Promise<AttemptResult> {
+    if (t.protocol === "rest") return this.sendOneRest(t);
     const startedAt = this.o.clock();
     const request: DeliveryRequest = {
       endpoint: t.endpoint_url || this.o.endpoint,
@@ -356,6 +370,53 @@ export class OutboxWorker {
     response = { ...response, body: storableText(response.body), error: response.error === null ? null : storableText(response.error) };
     const outcome: Outcome = SENDABLE.has(t.type) ? classify(response) : { kind: "bad_request", message: `${t.type} is not sent to ONTRAPORT` };
     return { t, request, response, outcome, startedAt };
+  }
+
+  /** REST: several calls, each with its own rate-limit token and lease check (rest-delivery.ts). */
+  private async sendOneRest(t: Claimed): Promise<AttemptResult> {
+    const startedAt = this.o.clock();
+    const started = performance.now();
+    let apiKey = "";
+    let keyError: string | null = null;
+    try {
+      apiKey = this.key(t.api_key_ciphertext);
+    } catch (e) {
+      keyError = `Could not read the stored API key: ${errorText(e)}`;
+    }
+    const r = keyError
+      ? { outcome: { kind: "bad_request", message: keyError } as Outcome, steps: [], state: {}, notes: [] }
+      : await sendRest(
+          this.o.db,
+          {
+            id: t.id,
+            merchantId: t.merchant_id,
+            type: t.type,
+            orderId: t.order_id,
+            snapshot: t.snapshot,
+            restState: t.rest_state,
+            outcomeUnknown: t.outcome_unknown,
+            manual: t.trigger === "manual",
+            appId: t.app_id ?? "",
+            apiKey,
+          },
+          { baseUrl: this.o.restBaseUrl, timeoutMs: this.o.timeoutMs, leaseMs: this.o.leaseMs, workerId: this.id, clock: this.o.clock, send: this.o.restSend },
+        );
+    const last = r.steps.at(-1);
+    const outcome: Outcome = SENDABLE.has(t.type) ? r.outcome : { kind: "bad_request", message: `${t.type} is not sent to ONTRAPORT` };
+    return {
+      t,
+      request: { endpoint: this.o.restBaseUrl, apiKey: "", reqType: "sale", xml: "", transmissionId: t.id, timeoutMs: this.o.timeoutMs },
+      response: {
+        statusCode: last?.status ?? null,
+        body: storableText(last?.responseBody ?? ""),
+        rateLimitReset: last?.rateLimitReset ?? null,
+        durationMs: performance.now() - started,
+        error: last?.error ? storableText(last.error) : null,
+      },
+      outcome,
+      startedAt,
+      rest: { summary: storableText(summarizeRest(r.steps, r.notes)), steps: r.steps.map(storedStep), state: r.state },
+    };
   }
 
   private async heartbeat(): Promise<void> {
@@ -433,7 +494,7 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
         returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
-          c.endpoint_url, c.api_key_ciphertext, c.key_status`;
+          c.endpoint_url, c.api_key_ciphertext, c.key_status, t.snapshot, t.rest_state, t.trigger, c.protocol, c.app_id`;
 }
 
 function errorText(e: unknown): string {
@@ -474,6 +535,8 @@ export interface AttemptResult {
   response: DeliveryResponse;
   outcome: Outcome;
   startedAt: Date;
+  /** REST: the attempt's calls in words and as JSON, and what was learned (the row keeps it for the retry). */
+  rest?: { summary: string; steps: Array<Record<string, unknown>>; state: Record<string, unknown> };
 }
 
 /**
@@ -488,7 +551,7 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
   // Every attempt row, and the delivered rows' new status, in one statement: the values travel as one
   // JSON parameter, so the text is the same whatever the group's size (one prepared statement).
   const rows = JSON.stringify(
-    results.map(({ t, request, response, outcome, startedAt }) => ({
+    results.map(({ t, request, response, outcome, startedAt, rest }) => ({
       id: t.id,
       merchant_id: t.merchant_id,
       order_id: t.type === "sale" ? t.order_id : null,
@@ -498,8 +561,11 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       status_code: response.statusCode,
       // The stored request is the redacted form followed by the XML, which the row already holds:
       // only the part before the XML travels (and the XML itself if it is not the row's payload).
-      request_head: storableText(redactedRequest({ ...request, xml: "" })),
-      xml: request.xml === t.payload ? null : storableText(request.xml),
+      request_head: rest ? rest.summary : storableText(redactedRequest({ ...request, xml: "" })),
+      xml: rest ? "" : request.xml === t.payload ? null : storableText(request.xml),
+      steps: rest ? rest.steps : null,
+      rest_state: rest ? rest.state : null,
+      protocol: rest ? "rest" : "xml",
       body: response.body ? storableText(response.body) : null,
       error: storableOrNull(describeOutcome(outcome)),
       outcome: outcome.kind,
@@ -509,11 +575,11 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
   const recordAll = sql`
     with v as (
       select * from json_to_recordset(${rows}::json) as v(id uuid, merchant_id text, order_id text, attempt_no int, started_at timestamptz, duration_ms int,
-        status_code int, request_head text, xml text, body text, error text, outcome text, delivered boolean)
+        status_code int, request_head text, xml text, body text, error text, outcome text, delivered boolean, steps jsonb, rest_state jsonb, protocol text)
     ),
     attempts as (
-      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error, outcome)
-      select v.id, v.merchant_id, v.attempt_no, v.started_at, v.duration_ms, v.status_code, v.request_head || coalesce(v.xml, t.payload), v.body, v.error, v.outcome
+      insert into transmission_attempts (transmission_id, merchant_id, attempt_no, started_at, duration_ms, status_code, request_payload, response_body, error, outcome, steps)
+      select v.id, v.merchant_id, v.attempt_no, v.started_at, v.duration_ms, v.status_code, v.request_head || coalesce(v.xml, t.payload), v.body, v.error, v.outcome, v.steps
       from v join transmissions t on t.id = v.id
     ),
     -- A delivered Sale releases its order's held Refunds and Auto Order Statuses (lib/ontraport/engine/held.ts).
@@ -523,7 +589,7 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       where h.merchant_id = s.merchant_id and h.order_id = s.order_id and h.status = 'held'
     )
     update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, end_reason = null, attempts = t.attempts + 1,
-      outcome_unknown = false, throttled_since = null,
+      outcome_unknown = false, throttled_since = null, rest_state = coalesce(v.rest_state, t.rest_state), protocol = v.protocol::ontraport_protocol,
       last_status_code = v.status_code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
     from v
     -- Rows this worker still holds. "is true" keeps the planner on the primary key, row by row: given
@@ -566,7 +632,9 @@ async function applyOutcome(tx: Db, r: AttemptResult, now: Date, workerId: strin
   const throttledSince = t.throttled_since === null ? null : new Date(t.throttled_since);
   const d = decide(outcome, { retryStep: t.retry_step, throttledSince }, now);
   const rateLimited = outcome.kind === "rate_limited" ? 1 : 0;
+  const restState = r.rest ? JSON.stringify(r.rest.state) : null;
   const common = sql`attempts = attempts + 1, rate_limited = rate_limited + ${rateLimited}, last_status_code = ${response.statusCode}, last_response_body = ${body},
+    rest_state = coalesce(${restState}::jsonb, rest_state), protocol = ${r.rest ? "rest" : "xml"}::ontraport_protocol,
     lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz`;
   switch (d.status) {
     case "delivered":
