@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { decodeKey } from "@/lib/env";
 import { decryptSecret } from "./config/crypto";
+import { ONTRAPORT_REST_BASE_URL } from "./rest/http";
 import { DEFAULT_CONCURRENCY, OutboxWorker, type WorkerOptions } from "./engine/worker";
 
 // Starting the delivery worker: inside the web server (instrumentation.ts) or as `npm run worker`.
@@ -13,6 +14,8 @@ const workerEnv = z.object({
   DATABASE_PREPARE: z.enum(["true", "false"]).default("true"),
   CARTLINK_ENCRYPTION_KEY: z.string().refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
+  // ONTRAPORT's REST API; only the operator may point it elsewhere (the demo and tests: the simulator).
+  ONTRAPORT_REST_BASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().default(ONTRAPORT_REST_BASE_URL)),
   // A pool of requests in flight, at most one per store: 600 keep 500 stores at ONTRAPORT's 180 a
   // minute with 300 ms answers, and a crash re-sends at most one request per store.
   CARTLINK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY),
@@ -34,6 +37,7 @@ export function workerFromEnv(db: Db, e: WorkerEnv, extra: Partial<WorkerOptions
   return new OutboxWorker({
     db,
     endpoint: e.ONTRAPORT_ENDPOINT,
+    restBaseUrl: e.ONTRAPORT_REST_BASE_URL,
     concurrency: e.CARTLINK_WORKER_CONCURRENCY,
     perStore: e.CARTLINK_WORKER_PER_STORE,
     timeoutMs: e.CARTLINK_WORKER_TIMEOUT_MS,
@@ -65,4 +69,10 @@ export function startEmbeddedWorker(): Promise<OutboxWorker> {
     return worker;
   })();
   return globalThis.__cartlinkEmbeddedWorker;
+}
+
+/** The REST API's base URL for this server: ONTRAPORT's, unless the operator's environment says otherwise. */
+export function restBaseUrl(source: Record<string, string | undefined> = process.env): string {
+  const v = source.ONTRAPORT_REST_BASE_URL;
+  return v && /^https?:\/\//.test(v) ? v.replace(/\/+$/, "") : ONTRAPORT_REST_BASE_URL;
 }
