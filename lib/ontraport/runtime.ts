@@ -71,8 +71,3 @@ export function startEmbeddedWorker(): Promise<OutboxWorker> {
   return globalThis.__cartlinkEmbeddedWorker;
 }
 
-/** The REST API's base URL for this server: ONTRAPORT's, unless the operator's environment says otherwise. */
-export function restBaseUrl(source: Record<string, string | undefined> = process.env): string {
-  const v = source.ONTRAPORT_REST_BASE_URL;
-  return v && /^https?:\/\//.test(v) ? v.replace(/\/+$/, "") : ONTRAPORT_REST_BASE_URL;
-}

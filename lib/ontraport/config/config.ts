@@ -14,8 +14,16 @@ import { checkDestination, checkUrl, egressPolicy, type EgressPolicy } from "@/l
 export type IntegrationMethod = "off" | "api" | "pixel";
 
 /** What the page may show about a merchant's configuration. Never holds the key or its ciphertext. */
+export type DeliveryProtocol = "rest" | "xml";
+
 export interface ConfigView {
   method: IntegrationMethod;
+  /** API method: ONTRAPORT's REST API (default) or the XML notification endpoint. */
+  protocol: DeliveryProtocol;
+  /** ONTRAPORT App ID (REST); not a secret. */
+  appId: string | null;
+  /** REST: the tag every buyer gets ("" for none). */
+  tagEveryBuyer: string;
   hasKey: boolean;
   /** `••••3f9a` or "". */
   keyMask: string;
@@ -47,6 +55,9 @@ export async function getConfigView(db: Db, { merchantId }: { merchantId: string
   const [row] = await db
     .select({
       method: ontraportConfigs.method,
+      protocol: ontraportConfigs.protocol,
+      appId: ontraportConfigs.appId,
+      tagEveryBuyer: ontraportConfigs.tagEveryBuyer,
       hasKey: sql<boolean>`${ontraportConfigs.apiKeyCiphertext} is not null`,
       apiKeyHint: ontraportConfigs.apiKeyHint,
       apiKeyFingerprint: ontraportConfigs.apiKeyFingerprint,
@@ -69,6 +80,9 @@ export async function getConfigView(db: Db, { merchantId }: { merchantId: string
   if (!row) {
     return {
       method: "off",
+      protocol: "rest",
+      appId: null,
+      tagEveryBuyer: "",
       hasKey: false,
       keyMask: "",
       keyFingerprint: null,
@@ -88,6 +102,9 @@ export async function getConfigView(db: Db, { merchantId }: { merchantId: string
   }
   return {
     method: row.method,
+    protocol: row.protocol,
+    appId: row.appId,
+    tagEveryBuyer: row.tagEveryBuyer,
     hasKey: Boolean(row.hasKey),
     keyMask: row.hasKey ? maskedHint(row.apiKeyHint) : "",
     keyFingerprint: row.hasKey ? row.apiKeyFingerprint : null,
@@ -158,7 +175,7 @@ export async function saveApiKey(db: Db, { merchantId, userId, key }: { merchant
 }
 
 /** Forgets the stored key (the API method then has nothing to send with). */
-export async function clearApiKey(db: Db, { merchantId, userId, reason }: { merchantId: string; userId: string | null; reason?: "endpoint_changed" }): Promise<void> {
+export async function clearApiKey(db: Db, { merchantId, userId, reason }: { merchantId: string; userId: string | null; reason?: "endpoint_changed" | "protocol_changed" }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ fp: ontraportConfigs.apiKeyFingerprint, has: sql<boolean>`${ontraportConfigs.apiKeyCiphertext} is not null` })
@@ -171,6 +188,29 @@ export async function clearApiKey(db: Db, { merchantId, userId, reason }: { merc
       .where(eq(ontraportConfigs.merchantId, merchantId));
     await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_cleared", target: "ONTRAPORT API key", detail: { fingerprint: row.fp, ...(reason ? { reason } : {}) } });
   });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// REST: App ID and the store-wide tag
+
+export const MAX_APP_ID_LENGTH = 100;
+export const MAX_TAG_LENGTH = 100;
+
+export function validateAppId(input: string): string {
+  const v = input.trim();
+  if (v === "") throw new UserError("Enter the ONTRAPORT App ID. ONTRAPORT shows it beside the API key (Administration → Integrations → ONTRAPORT API Instructions and Key Manager).", "appId");
+  if (v.length > MAX_APP_ID_LENGTH) throw new UserError(`An ONTRAPORT App ID is at most ${MAX_APP_ID_LENGTH} characters.`, "appId");
+  if (/[\s\p{Cc}]/u.test(v)) throw new UserError("An ONTRAPORT App ID has no spaces or line breaks. Copy it again from ONTRAPORT.", "appId");
+  return v;
+}
+
+/** One ONTRAPORT tag name: trimmed, at most 100 characters, no commas (they separate tags) or control characters. */
+export function validateTagName(input: string, field: string): string {
+  const v = input.trim();
+  if (v.length > MAX_TAG_LENGTH) throw new UserError(`A tag name is at most ${MAX_TAG_LENGTH} characters.`, field);
+  if (v.includes(",")) throw new UserError("One tag only: a comma would split it in two.", field);
+  if (/\p{Cc}/u.test(v) || /[\uD800-\uDFFF]/u.test(v)) throw new UserError("A tag name cannot contain line breaks or control characters.", field);
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -225,6 +265,12 @@ export interface SaveConfigurationInput {
   merchantId: string;
   userId: string;
   method: "api" | "pixel";
+  /** API method: REST (default) or XML; undefined leaves it alone. */
+  protocol?: DeliveryProtocol;
+  /** API method, REST: the App ID; undefined leaves it alone. */
+  appId?: string;
+  /** API method, REST: the tag every buyer gets ("" for none); undefined leaves it alone. */
+  tagEveryBuyer?: string;
   /** API method: a new key, or empty to keep the stored one. */
   apiKey?: string;
   /** API method: endpoint override, empty for the default; undefined leaves it alone. */
@@ -244,7 +290,9 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
   const allowLocal = allowLocalOntraport();
   const newKey = method === "api" && input.apiKey && input.apiKey.trim() !== "" ? validateApiKey(input.apiKey) : null;
   const policy = input.policy ?? egressPolicy();
-  const endpoint = method === "api" && input.endpointUrl !== undefined ? normalizeEndpoint(input.endpointUrl, policy) : undefined;
+  const endpoint = method === "api" && input.endpointUrl !== undefined && input.protocol !== "rest" ? normalizeEndpoint(input.endpointUrl, policy) : undefined;
+  const appId = method === "api" && input.protocol === "rest" && input.appId !== undefined ? validateAppId(input.appId) : undefined;
+  const tagEveryBuyer = method === "api" && input.tagEveryBuyer !== undefined ? validateTagName(input.tagEveryBuyer, "tagEveryBuyer") : undefined;
 
   const subdomains = new Map<string, string | null>();
   if (method === "pixel") {
@@ -264,7 +312,14 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
   return db.transaction(async (tx) => {
     await ensureConfig(tx, merchantId);
     const [current] = await tx
-      .select({ method: ontraportConfigs.method, hasKey: sql<boolean>`${ontraportConfigs.apiKeyCiphertext} is not null`, endpointUrl: ontraportConfigs.endpointUrl })
+      .select({
+        method: ontraportConfigs.method,
+        hasKey: sql<boolean>`${ontraportConfigs.apiKeyCiphertext} is not null`,
+        endpointUrl: ontraportConfigs.endpointUrl,
+        protocol: ontraportConfigs.protocol,
+        appId: ontraportConfigs.appId,
+        tagEveryBuyer: ontraportConfigs.tagEveryBuyer,
+      })
       .from(ontraportConfigs)
       .where(eq(ontraportConfigs.merchantId, merchantId))
       .for("update");
@@ -279,6 +334,15 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       throw new UserError("Changing the endpoint forgets the stored API key: enter the ONTRAPORT API key again to use it with the new endpoint.", "apiKey");
     }
     if (endpointChanges && endpoint) await checkEndpoint(endpoint, policy);
+    const protocolChanges = method === "api" && input.protocol !== undefined && input.protocol !== current!.protocol;
+    // Likewise a key entered for one protocol goes only where that protocol sends it.
+    if (protocolChanges && current!.hasKey && !newKey) {
+      throw new UserError(
+        `Switching to the ${input.protocol === "rest" ? "REST API" : "XML endpoint"} forgets the stored API key: enter the ONTRAPORT API key to use with it.`,
+        "apiKey",
+      );
+    }
+    if (method === "api" && (input.protocol ?? current!.protocol) === "rest" && appId === undefined && !current!.appId) validateAppId("");
     if (method === "api" && !newKey && !current!.hasKey) throw new UserError("Enter the ONTRAPORT API key. The API Integration needs one to send anything.", "apiKey");
 
     if (method === "pixel") {
@@ -302,6 +366,23 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
       await tx.update(ontraportConfigs).set({ endpointUrl: endpoint, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
       await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.endpoint_changed", target: "ONTRAPORT endpoint", detail: { from: current!.endpointUrl, to: endpoint } });
       changes.push("endpoint");
+    }
+
+    if (protocolChanges) {
+      if (current!.hasKey) await clearApiKey(tx, { merchantId, userId, reason: "protocol_changed" });
+      await tx.update(ontraportConfigs).set({ protocol: input.protocol, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
+      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.protocol_changed", target: "Delivery protocol", detail: { from: current!.protocol, to: input.protocol } });
+      changes.push("protocol");
+    }
+    if (appId !== undefined && appId !== current!.appId) {
+      await tx.update(ontraportConfigs).set({ appId, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
+      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.app_id_changed", target: "ONTRAPORT App ID", detail: { from: current!.appId, to: appId } });
+      changes.push("App ID");
+    }
+    if (tagEveryBuyer !== undefined && tagEveryBuyer !== current!.tagEveryBuyer) {
+      await tx.update(ontraportConfigs).set({ tagEveryBuyer, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
+      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.buyer_tag_changed", target: "Tag every buyer", detail: { from: current!.tagEveryBuyer, to: tagEveryBuyer } });
+      changes.push("tag for every buyer");
     }
 
     if (current!.method !== method) {

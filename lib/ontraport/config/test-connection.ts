@@ -6,6 +6,23 @@ import { env } from "@/lib/env";
 import { checkDestination, egressPolicy, NOT_ALLOWED, type EgressPolicy } from "@/lib/net/egress";
 import { decryptSecret } from "./crypto";
 import { deliver } from "../xml/deliver";
+import { testRestConnection } from "../rest/test-connection";
+import { restBaseUrl, type RestSend } from "../rest/http";
+
+/** REST: `GET /1/objects?objectID=0&range=1` with the App ID and key, as Valid / Rejected key / No permission / Unreachable. */
+export async function probeRest({ appId, key, send, timeoutMs = TEST_TIMEOUT_MS }: { appId: string; key: string; send?: RestSend; timeoutMs?: number }): Promise<ProbeResult> {
+  const r = await testRestConnection({ baseUrl: restBaseUrl(), appId, apiKey: key, timeoutMs, send });
+  switch (r.result) {
+    case "valid":
+      return { result: "valid", code: r.code, message: r.message };
+    case "rejected_key":
+      return { result: "stale", code: r.code, message: r.message };
+    case "no_permission":
+      return { result: "no_permission", code: r.code, message: r.message };
+    case "unreachable":
+      return { result: "unreachable", code: r.code, message: r.message };
+  }
+}
 
 export const TEST_TIMEOUT_MS = 15_000;
 export const USER_AGENT = "cartlink/0.1.0";
@@ -13,6 +30,7 @@ export const USER_AGENT = "cartlink/0.1.0";
 export type ProbeResult =
   | { result: "valid"; code: number; message: string }
   | { result: "stale"; code: number; message: string }
+  | { result: "no_permission"; code: number; message: string }
   | { result: "rejected"; code: number; message: string }
   | { result: "unreachable"; code: number | null; message: string };
 
@@ -90,15 +108,15 @@ function scrub(text: string, key: string): string {
  */
 export async function testConnection(
   db: Db,
-  { merchantId, userId, fetchImpl, policy }: { merchantId: string; userId: string | null; fetchImpl?: FetchLike; policy?: EgressPolicy },
+  { merchantId, userId, fetchImpl, policy, restSend }: { merchantId: string; userId: string | null; fetchImpl?: FetchLike; policy?: EgressPolicy; restSend?: RestSend },
 ): Promise<ProbeResult | { result: "no_key"; code: null; message: string }> {
   const [row] = await db
-    .select({ c: ontraportConfigs.apiKeyCiphertext, endpointUrl: ontraportConfigs.endpointUrl })
+    .select({ c: ontraportConfigs.apiKeyCiphertext, endpointUrl: ontraportConfigs.endpointUrl, protocol: ontraportConfigs.protocol, appId: ontraportConfigs.appId })
     .from(ontraportConfigs)
     .where(eq(ontraportConfigs.merchantId, merchantId));
   if (!row?.c) return { result: "no_key", code: null, message: "Save an ONTRAPORT API key first, then test it." };
-  const endpoint = row.endpointUrl ?? env().ONTRAPORT_ENDPOINT;
-  const r = await probeKey({ endpoint, key: decryptSecret(row.c), fetchImpl, policy });
+  if (row.protocol === "rest" && !row.appId) return { result: "no_key", code: null, message: "Save the ONTRAPORT App ID first, then test it." };
+  const r = row.protocol === "rest" ? await probeRest({ appId: row.appId!, key: decryptSecret(row.c), send: restSend }) : await probeKey({ endpoint: row.endpointUrl ?? env().ONTRAPORT_ENDPOINT, key: decryptSecret(row.c), fetchImpl, policy });
   await db.transaction(async (tx) => {
     await tx
       .update(ontraportConfigs)

@@ -13,6 +13,9 @@ const PATH = "/configuration/external-integrations/ontraport";
 const configSchema = z
   .object({
     method: z.enum(["api", "pixel"], { message: "Choose an integration method: API Integration or Partner Tracking Pixel." }),
+    protocol: z.enum(["rest", "xml"], { message: "Choose how to deliver: ONTRAPORT REST API or XML notification endpoint." }).optional(),
+    appId: z.string().max(1000, "That is far too long for an ONTRAPORT App ID.").optional(),
+    tagEveryBuyer: z.string().max(1000, "A tag name is at most 100 characters.").optional(),
     apiKey: z.string().max(1000, "That is far too long for an ONTRAPORT API key.").optional(),
     endpointUrl: z.string().max(1000, "The endpoint URL is at most 500 characters.").optional(),
   })
@@ -28,8 +31,11 @@ export const saveConfigAction = formAction({ schema: configSchema, role: "admin"
     merchantId: user.merchantId,
     userId: user.id,
     method: input.method,
+    protocol: input.method === "api" ? input.protocol : undefined,
+    appId: input.method === "api" && input.protocol === "rest" ? input.appId : undefined,
+    tagEveryBuyer: input.method === "api" && input.protocol === "rest" ? input.tagEveryBuyer : undefined,
     apiKey: input.method === "api" ? input.apiKey : undefined,
-    endpointUrl: input.method === "api" ? input.endpointUrl : undefined,
+    endpointUrl: input.method === "api" && input.protocol !== "rest" ? input.endpointUrl : undefined,
     subdomains: input.method === "pixel" ? subdomains : undefined,
   });
   revalidatePath(PATH);

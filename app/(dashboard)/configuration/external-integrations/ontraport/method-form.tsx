@@ -16,6 +16,9 @@ export interface MethodFormProps {
   readOnly: boolean;
   allowLocal: boolean;
   method: "off" | "api" | "pixel";
+  protocol: "rest" | "xml";
+  appId: string | null;
+  tagEveryBuyer: string;
   hasKey: boolean;
   keyMask: string;
   keyFingerprint: string | null;
@@ -49,6 +52,7 @@ export function MethodForm(p: MethodFormProps) {
   const v = state.values ?? {};
   const f = state.fieldErrors ?? {};
   const [method, setMethod] = useState<"api" | "pixel" | null>((v.method as "api" | "pixel" | undefined) ?? (p.method === "off" ? null : p.method));
+  const [protocol, setProtocol] = useState<"rest" | "xml">((v.protocol as "rest" | "xml" | undefined) ?? p.protocol);
   const [confirmOff, setConfirmOff] = useState(false);
   const [confirmClear, setConfirmClear] = useState(false);
   const [testing, startTest] = useTransition();
@@ -115,7 +119,7 @@ export function MethodForm(p: MethodFormProps) {
             onChange={() => setMethod("api")}
             title="API Integration"
             recommended
-            text="Requires a single ONTRAPORT API key. cartlink sends every sale, refund, auto order status change and affiliate to ONTRAPORT."
+            text="Requires your ONTRAPORT App ID and API key. cartlink sends every sale, refund, auto order status change and affiliate to ONTRAPORT."
           />
           <MethodOption
             value="pixel"
@@ -173,7 +177,44 @@ export function MethodForm(p: MethodFormProps) {
               </>
             )}
           </div>
+          <fieldset className="space-y-2">
+            <legend className="text-sm font-medium text-zinc-800">How cartlink delivers</legend>
+            <div className="grid gap-3 md:grid-cols-2">
+              <ProtocolOption
+                value="rest"
+                checked={protocol === "rest"}
+                onChange={() => setProtocol("rest")}
+                title="ONTRAPORT REST API"
+                recommended
+                text="Works with every ONTRAPORT account: each sale is logged as a transaction on the buyer's contact, with its products and tags."
+              />
+              <ProtocolOption
+                value="xml"
+                checked={protocol === "xml"}
+                onChange={() => setProtocol("xml")}
+                title="XML notification endpoint"
+                text="cartlink's XML notifications, posted to an endpoint that accepts them. Choose it only if your endpoint was built for them."
+              />
+            </div>
+            {p.hasKey && protocol !== p.protocol && (
+              <p className="text-xs text-amber-800" role="note">
+                Switching protocol forgets the saved API key: enter the key to use with the {protocol === "rest" ? "REST API" : "XML endpoint"}.
+              </p>
+            )}
+          </fieldset>
           <div className="grid gap-4 md:grid-cols-2">
+            {protocol === "rest" && (
+              <TextField
+                id="app-id"
+                label="ONTRAPORT App ID"
+                name="appId"
+                autoComplete="off"
+                spellCheck={false}
+                defaultValue={v.appId ?? p.appId ?? ""}
+                error={f.appId}
+                help="In ONTRAPORT: Administration → Integrations → ONTRAPORT API Instructions and Key Manager. The App ID is not a secret; it is shown here."
+              />
+            )}
             <TextField
               id="api-key"
               label="ONTRAPORT API Key"
@@ -182,10 +223,37 @@ export function MethodForm(p: MethodFormProps) {
               autoComplete="off"
               spellCheck={false}
               error={f.apiKey}
-              placeholder={p.hasKey ? "Leave empty to keep the saved key" : "Paste the key from ONTRAPORT Support"}
-              help="Get your API key for this integration from ONTRAPORT Support. It is stored encrypted and never shown again; only its last four characters are."
+              placeholder={p.hasKey ? "Leave empty to keep the saved key" : protocol === "rest" ? "Paste the API key from ONTRAPORT" : "Paste the key from ONTRAPORT Support"}
+              help={
+                protocol === "rest"
+                  ? "Made beside the App ID in ONTRAPORT's Key Manager (give it permission for contacts, products, transactions, tags and notes). Stored encrypted and never shown again; only its last four characters are."
+                  : "Get your API key for this integration from ONTRAPORT Support. It is stored encrypted and never shown again; only its last four characters are."
+              }
             />
           </div>
+          {protocol === "rest" && (
+            <div className="space-y-2 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-3" id="tagging">
+              <h3 className="text-sm font-medium text-zinc-900">How buyers get tagged</h3>
+              <p className="text-sm text-zinc-700">
+                Each sale tags the buyer&apos;s contact with the <strong>ONTRAPORT tags</strong> of the items bought (set them per item in the Product Mapping below or in
+                the item editor), plus the tag below if you give one. Nothing needs setting up in ONTRAPORT: products, taxes and tags are created the first time they are
+                needed. To start an ONTRAPORT campaign from a purchase, use a &ldquo;Tag is added to contact&rdquo; trigger with one of these tags, or the
+                &ldquo;Purchases&rdquo; trigger (&ldquo;Contact purchases a product&rdquo;) with the product named as the Product Mapping says.
+              </p>
+              <div className="max-w-md">
+                <TextField
+                  id="tag-every-buyer"
+                  label="Tag every buyer (optional)"
+                  name="tagEveryBuyer"
+                  autoComplete="off"
+                  defaultValue={v.tagEveryBuyer ?? p.tagEveryBuyer}
+                  error={f.tagEveryBuyer}
+                  placeholder="e.g. Customer"
+                  help="One tag, added to every buyer's contact with each sale. Leave empty for none."
+                />
+              </div>
+            </div>
+          )}
           {!p.readOnly && (
             <div className="flex flex-wrap items-center gap-2">
               <Button variant="secondary" onClick={runTest} pending={testing} disabled={!p.hasKey}>
@@ -205,10 +273,11 @@ export function MethodForm(p: MethodFormProps) {
               data-testid="test-result"
               className={`rounded-md border px-3 py-2 text-sm ${test.result === "valid" ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-red-200 bg-red-50 text-red-900"}`}
             >
-              <strong>{testLabel(test.result)}</strong>
+              <strong>{testLabel(test.result, p.protocol)}</strong>
               {test.code !== null ? ` (HTTP ${test.code})` : " (no response)"}: {test.message}
             </div>
           )}
+          {protocol === "xml" && (
           <details className="rounded-md border border-zinc-200 px-3 py-2" open={Boolean(f.endpointUrl || p.endpointUrl)}>
             <summary className="cursor-pointer text-sm font-medium text-zinc-800">Advanced: ONTRAPORT endpoint</summary>
             <div className="mt-3 max-w-xl">
@@ -223,6 +292,7 @@ export function MethodForm(p: MethodFormProps) {
               />
             </div>
           </details>
+          )}
         </fieldset>
       )}
 
@@ -285,14 +355,16 @@ export function MethodForm(p: MethodFormProps) {
   );
 }
 
-function testLabel(result: string): string {
+function testLabel(result: string, protocol: "rest" | "xml"): string {
   switch (result) {
     case "valid":
       return "Valid";
     case "stale":
-      return "Stale key";
+      return protocol === "rest" ? "Rejected key" : "Stale key";
     case "rejected":
       return "Rejected";
+    case "no_permission":
+      return "No permission";
     case "no_key":
       return "No key";
     default:
@@ -305,6 +377,24 @@ function MethodOption({ value, checked, onChange, title, text, recommended }: { 
   return (
     <div className={`flex gap-3 rounded-lg border p-3 ${checked ? "border-accent-500 bg-accent-50" : "border-zinc-200"}`}>
       <input type="radio" id={id} name="method" value={value} checked={checked} onChange={onChange} className="mt-1 size-4 accent-[var(--color-accent-600)]" aria-describedby={`${id}-text`} />
+      <div>
+        <label htmlFor={id} className="flex items-center gap-2 text-sm font-semibold text-zinc-900">
+          {title}
+          {recommended && <Badge tone="info">Recommended</Badge>}
+        </label>
+        <p id={`${id}-text`} className="mt-0.5 text-sm text-zinc-600">
+          {text}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function ProtocolOption({ value, checked, onChange, title, text, recommended }: { value: string; checked: boolean; onChange: () => void; title: string; text: string; recommended?: boolean }) {
+  const id = `protocol-${value}`;
+  return (
+    <div className={`flex gap-3 rounded-lg border p-3 ${checked ? "border-accent-500 bg-accent-50" : "border-zinc-200"}`}>
+      <input type="radio" id={id} name="protocol" value={value} checked={checked} onChange={onChange} className="mt-1 size-4 accent-[var(--color-accent-600)]" aria-describedby={`${id}-text`} />
       <div>
         <label htmlFor={id} className="flex items-center gap-2 text-sm font-semibold text-zinc-900">
           {title}

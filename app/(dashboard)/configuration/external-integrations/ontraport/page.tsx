@@ -101,6 +101,9 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
             readOnly={readOnly}
             allowLocal={allowLocalOntraport()}
             method={view.method}
+            protocol={view.protocol}
+            appId={view.appId}
+            tagEveryBuyer={view.tagEveryBuyer}
             hasKey={view.hasKey}
             keyMask={view.keyMask}
             keyFingerprint={view.keyFingerprint}
