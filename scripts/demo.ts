@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadOrCreateSecrets } from "@/lib/runtime/secrets";
 import { prepareDemoDatabase } from "@/lib/runtime/demo-setup";
-import { DEMO_LOGINS } from "@/lib/db/seed/demo";
+import { DEMO_LOGINS } from "@/lib/demo/seed";
 
 const { values: args } = parseArgs({
   options: {

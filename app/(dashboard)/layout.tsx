@@ -1,13 +1,26 @@
 import Link from "next/link";
 import { LogOut } from "lucide-react";
-import { requirePageSession } from "@/lib/auth/session";
+import { requirePageSession, type SessionUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { getKeyState } from "@/lib/ontraport/log/queries";
 import { SideNav } from "@/components/shell/side-nav";
-import { signOutAction } from "@/components/shell/sign-out";
-import { DashboardBanners } from "@/components/shell/dashboard-banners";
+import { signOutAction } from "./sign-out";
+import { DashboardBanners, type BannerFacts } from "@/components/shell/dashboard-banners";
 import { Badge } from "@/components/ui/badge";
+
+/**
+ * The banners' facts. The stale-key banner is for admins, who can fix it: while ONTRAPORT refuses the
+ * API key, deliveries are paused; it clears on the next page view after a new key is saved.
+ */
+async function bannerFacts(user: SessionUser): Promise<BannerFacts> {
+  if (user.role !== "admin") return { staleKey: null };
+  const state = await getKeyState(await getDb(), { merchantId: user.merchantId });
+  return { staleKey: state.stale && state.method === "api" ? { waiting: state.waiting } : null };
+}
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageSession();
+  const banners = await bannerFacts(user);
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 hidden h-screen w-60 shrink-0 overflow-y-auto border-r border-zinc-200 bg-white md:block">
@@ -38,7 +51,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <summary className="cursor-pointer px-6 py-2 text-sm font-medium">Menu</summary>
           <SideNav role={user.role} />
         </details>
-        <DashboardBanners user={user} />
+        <DashboardBanners facts={banners} />
         <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>
       </div>
     </div>

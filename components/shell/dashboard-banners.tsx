@@ -1,14 +1,17 @@
 import Link from "next/link";
 import { KeyRound } from "lucide-react";
-import type { SessionUser } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { getKeyState } from "@/lib/ontraport/log/queries";
+
+/** What the banners show; the dashboard layout reads it (components render, data comes as props). */
+export interface BannerFacts {
+  /** Set for admins while ONTRAPORT refuses the API key: how many transmissions wait for a new one. */
+  staleKey: { waiting: number } | null;
+}
 
 /**
- * Banners shown on every dashboard page. Each banner is its own server component, added here.
+ * Banners shown on every dashboard page. Each banner is its own component, added here.
  */
-export async function DashboardBanners({ user }: { user: SessionUser }) {
-  return <StaleKeyBanner user={user} />;
+export function DashboardBanners({ facts }: { facts: BannerFacts }) {
+  return facts.staleKey ? <StaleKeyBanner waiting={facts.staleKey.waiting} /> : null;
 }
 
 /**
@@ -16,11 +19,7 @@ export async function DashboardBanners({ user }: { user: SessionUser }) {
  * see why and how many transmissions wait, with a link straight to the key field. It clears by
  * itself on the next page view after a new key is saved.
  */
-async function StaleKeyBanner({ user }: { user: SessionUser }) {
-  if (user.role !== "admin") return null;
-  const state = await getKeyState(await getDb(), { merchantId: user.merchantId });
-  if (!state.stale || state.method !== "api") return null;
-  const n = state.waiting;
+function StaleKeyBanner({ waiting: n }: { waiting: number }) {
   return (
     <div role="alert" className="border-b border-amber-300 bg-amber-50 px-6 py-3 text-sm text-amber-950">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1">

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { users, userSessions } from "@/lib/db/schema";
 
 const SECRET = "s".repeat(40);

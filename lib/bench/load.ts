@@ -5,7 +5,7 @@ import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type Database } from "@/lib/db/client";
 import { ontraportConfigs, orders, transmissions } from "@/lib/db/schema";
-import { DEMO_LOGINS, seedDemo } from "@/lib/db/seed/demo";
+import { DEMO_LOGINS, seedDemo } from "@/lib/demo/seed";
 import { SimClient } from "@/lib/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
 import { placeOrder } from "@/lib/orders/checkout";

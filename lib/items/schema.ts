@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { parseMoney } from "@/lib/money";
-import { normalizeProductName } from "@/lib/ontraport/config/product-name";
+import { normalizeProductName } from "./product-name";
 import { FREQUENCIES } from "@/lib/db/schema";
 import { ITEM_ID, ITEM_ID_HELP } from "./queries";
 import { MULTILINE_CONTROL_HELP as CONTROL_HELP, NO_CONTROL_MULTILINE as NO_CONTROL } from "@/lib/validation";
 
-/** ONTRAPORT product names: the same rule as the Product Mapping page (lib/ontraport/product-name). */
+/** ONTRAPORT product names: the same rule as the Product Mapping page (lib/items/product-name.ts). */
 export const productName = z.string().transform((s, ctx) => {
   const r = normalizeProductName(s);
   if (!r.ok) {

@@ -1,5 +1,5 @@
 /**
- * Valid notifications straight from docs/ontraport-protocol.md (the `...` of the samples filled
+ * Valid notifications straight from docs/ontraport-xml.md (the `...` of the samples filled
  * in with plausible values). Used by the simulator's tests and the benchmark; other tests may use
  * them as known-good input.
  */

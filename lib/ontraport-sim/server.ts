@@ -1,6 +1,6 @@
 /**
  * The ONTRAPORT simulator: a small node:http server that answers as ONTRAPORT does, per
- * docs/ontraport-protocol.md ("The simulator"), plus a subset of the REST API v1 under `/1/`
+ * docs/ontraport-xml.md ("The simulator"), plus a subset of the REST API v1 under `/1/`
  * (rest/). Start it in-process with `startSimulator()` (tests) or through `npm run sim`
  * (scripts/sim.ts).
  */

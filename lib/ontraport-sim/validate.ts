@@ -1,5 +1,5 @@
 /**
- * Strict validation of the four notification types against docs/ontraport-protocol.md, plus a
+ * Strict validation of the four notification types against docs/ontraport-xml.md, plus a
  * lenient extraction of their useful fields for the recording.
  *
  * Validation stops at the first problem and names it, prefixed by the reqType, e.g.

@@ -3,7 +3,7 @@ import { wholeDatabaseText } from "@/lib/testing/db-text";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { addFrequency, placeOrder, type CheckoutInput } from "./checkout";
 
 const billing = { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", address1: "1 Main St", city: "Austin", stateRegion: "TX", postalCode: "73301", countryCode: "US", dayPhone: "" };

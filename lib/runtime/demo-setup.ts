@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { openDatabase, type Db } from "@/lib/db/client";
 import { ontraportConfigs } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { decodeKey } from "@/lib/env";
 import { encryptSecret, fingerprint, sha256Hex } from "@/lib/ontraport/config/crypto";
 

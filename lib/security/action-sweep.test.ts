@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { users, userSessions } from "@/lib/db/schema";
 
 import { who } from "@/lib/testing/mock-session";
@@ -17,7 +17,7 @@ import { who } from "@/lib/testing/mock-session";
 /** Actions a shopper or an anonymous visitor may call, and why. */
 const PUBLIC_ACTIONS: Record<string, string> = {
   "app/(auth)/login/actions.ts#login": "signing in is what an anonymous visitor does",
-  "components/shell/sign-out.ts#signOutAction": "signing out needs no role; it only ends the caller's own session",
+  "app/(dashboard)/sign-out.ts#signOutAction": "signing out needs no role; it only ends the caller's own session",
   "app/store/[merchant]/[theme]/actions.ts#updateCart": "shoppers have no login; it only edits the caller's own cart cookie (Item IDs and quantities, prices come from the database)",
   "app/store/[merchant]/[theme]/actions.ts#checkout": "shoppers have no login; it places an order from the caller's own cart, validated with zod, idempotent per checkout key",
 };

@@ -3,7 +3,7 @@ import { runs } from "@/lib/testing/fc-runs";
 import fc from "fast-check";
 import { and, eq, sql } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, autoOrders, domainEvents, items, orderLines, orders, refunds, transmissions } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { placeOrder } from "@/lib/orders/checkout";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { regeneratePollingKey } from "@/lib/ontraport/config/polling-key";
 import { placeOrderLimited, type CheckoutInput } from "@/lib/orders/checkout";
 import { clientAddress, LIMITS, recordFailure, signInFailed, signInSucceeded, signInWait, TooManyAttempts, waitSeconds } from "./limits";

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type Database, type Db } from "@/lib/db/client";
 import { merchants as merchantsTable } from "@/lib/db/schema";
-import { seedDemo, type SeedDemoOptions } from "@/lib/db/seed/demo";
+import { seedDemo, type SeedDemoOptions } from "@/lib/demo/seed";
 
 export type BackendKind = "pglite" | "postgres";
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, ontraportConfigs, themes, transmissions, users } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { egressPolicy } from "@/lib/net/egress";

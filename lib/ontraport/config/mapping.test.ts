@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, items, merchants, users } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { conflictKey, effectiveName, listMappings, MAX_PRODUCT_NAME, normalizeProductName, saveMappings } from "./mapping";

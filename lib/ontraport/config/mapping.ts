@@ -9,15 +9,15 @@ import { NotFoundError, UserError } from "@/lib/errors";
  * the item editor shows). What is sent ("Sent as") is that name with surrounding spaces removed, or
  * the Item ID when it is empty.
  *
- * Rules, chosen here and documented in the README:
+ * Rules, chosen here and documented in docs/user-guide.md (Product Mapping):
  * - at most MAX_PRODUCT_NAME (255) characters, ONTRAPORT's product name field length;
  * - surrounding spaces are trimmed on save; control characters (tabs, line breaks, ...) are refused;
  * - empty means "send the Item ID" (the custom field is removed);
  * - two items conflict when their "Sent as" names are equal ignoring case: ONTRAPORT matches product
  *   names without regard to case, so `Red Shirt` and `red shirt` would land on one product.
  */
-import { normalizeProductName } from "./product-name";
-export { MAX_PRODUCT_NAME, normalizeProductName, effectiveName, conflictKey, type NormalizedName } from "./product-name";
+import { normalizeProductName } from "@/lib/items/product-name";
+export { MAX_PRODUCT_NAME, normalizeProductName, effectiveName, conflictKey, type NormalizedName } from "@/lib/items/product-name";
 export const PAGE_SIZE = 50;
 /** At most this many rows change in one Save (one page of the table is 50). */
 export const MAX_CHANGES_PER_SAVE = 500;

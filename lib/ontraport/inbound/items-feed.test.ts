@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissions } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { sha256Hex } from "../config/crypto";
 import { answerItemPoll } from "./items-feed";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, ontraportConfigs, orders, themes, transmissions } from "@/lib/db/schema";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { placeOrder, type CheckoutInput } from "@/lib/orders/checkout";
 import { buildPixelUrl, firePixelOnce, isPixelHost, storeFrontCsp } from "./pixel";
 

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { effectiveName } from "../config/product-name";
+import { effectiveName } from "@/lib/items/product-name";
 import type { Db } from "@/lib/db/client";
 import { items, ontraportConfigs, orderLines, orders, themes, transmissions } from "@/lib/db/schema";
 import { formatDecimal } from "@/lib/money";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { seedDemo } from "@/lib/db/seed/demo";
+import { seedDemo } from "@/lib/demo/seed";
 import { ontraportConfigs, transmissionAttempts, transmissions, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { countFailed, decodeCursor, getKeyState, getLogHealth, getTransmission, listOrderTransmissions, listTransmissions } from "./queries";

@@ -1,7 +1,7 @@
 import { XMLBuilder } from "fast-xml-parser";
 import { formatDecimal, formatMoney } from "@/lib/money";
 
-// Pure builders of the notification XML in /work/shared/docs/ontraport-protocol.md. Every value goes
+// Pure builders of the notification XML in docs/ontraport-xml.md. Every value goes
 // through `cleanXmlValue` and then the XML library's escaping, so no customer input can break the document.
 
 /** Characters XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. */
@@ -242,7 +242,7 @@ export function buildAffiliateXml(s: AffiliateSnapshot): string {
 }
 
 /** The product name ONTRAPORT sees: the item's `oapProductid` mapping when set, else the item ID. */
-export { productNameFor } from "../config/product-name";
+export { productNameFor } from "@/lib/items/product-name";
 
 // Descriptions for the Transmission Log, in words.
 

@@ -3,7 +3,7 @@ import { answerItemPoll, errorXml } from "@/lib/ontraport/inbound/items-feed";
 import { clientAddress, describeWait, LIMITS, recordFailure, TooManyAttempts, tooManyResponse, waitSeconds } from "@/lib/security/limits";
 
 /**
- * ONTRAPORT's item poll (see docs/ontraport-protocol.md): authenticated by the merchant's polling key, not a session.
+ * ONTRAPORT's item poll (see docs/ontraport-xml.md): authenticated by the merchant's polling key, not a session.
  * Wrong or missing keys are counted per client address; past the free ones the client waits (429, Retry-After).
  */
 export async function GET(request: Request): Promise<Response> {

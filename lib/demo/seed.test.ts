@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq, sql } from "drizzle-orm";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { affiliates, autoOrders, items, orders, refunds, themes, users } from "@/lib/db/schema";
-import { seedDemo } from "./demo";
+import { seedDemo } from "./seed";
 
 describe.each(testBackends())("demo seed on %s", (kind) => {
   let t: TestDatabase;

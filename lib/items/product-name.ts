@@ -1,5 +1,6 @@
-// The ONTRAPORT Product Name rules, pure so the item editor, the mapping page, payloads, the pixel and
-// the standalone worker share one definition (see lib/ontraport/config/mapping.ts for the reasons).
+// The ONTRAPORT Product Name rules. A product name is an item's (lib/ontraport reads it from here, never
+// the reverse); pure so the item editor, the mapping page, payloads, the pixel and the standalone worker
+// share one definition (see lib/ontraport/config/mapping.ts for the reasons).
 
 export const MAX_PRODUCT_NAME = 255;
 
