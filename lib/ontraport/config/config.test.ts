@@ -77,7 +77,9 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
       { merchantId: "DEMO", type: "sale", description: "Sale A", payload: "<x/>", idempotencyKey: "sale:A", status: "paused" },
       { merchantId: "ACME", type: "sale", description: "Sale B", payload: "<x/>", idempotencyKey: "sale:B", status: "paused" },
     ]);
-    await t.db.insert(ontraportConfigs).values({ merchantId: "DEMO", keyStatus: "stale", pausedAt: new Date(), pausedReason: "HTTP 403" });
+    // These cases are the XML protocol's; REST has its own below.
+    await t.db.insert(ontraportConfigs).values({ merchantId: "DEMO", protocol: "xml", keyStatus: "stale", pausedAt: new Date(), pausedReason: "HTTP 403" });
+    await t.db.insert(ontraportConfigs).values({ merchantId: "ACME", protocol: "xml" }).onConflictDoUpdate({ target: ontraportConfigs.merchantId, set: { protocol: "xml" } });
 
     const { resumed } = await saveApiKey(t.db, { merchantId: "DEMO", userId: demoAdmin, key: `  ${KEY}  ` });
     expect(resumed).toBe(1);
@@ -149,9 +151,9 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
   });
 
   it("switching the method sets enabledAt and is audited; an API method without a key is refused", async () => {
-    await expect(saveConfiguration(t.db, { merchantId: "ACME", userId: acmeAdmin, method: "api", apiKey: "" })).rejects.toMatchObject({ field: "apiKey" });
+    await expect(saveConfiguration(t.db, { merchantId: "ACME", userId: acmeAdmin, method: "api", protocol: "xml", apiKey: "" })).rejects.toMatchObject({ field: "apiKey" });
     const before = new Date(Date.now() - 1000);
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api" });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml" });
     const [row] = await t.db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, "DEMO"));
     expect(row!.method).toBe("api");
     expect(row!.enabledAt!.getTime()).toBeGreaterThan(before.getTime());
@@ -181,19 +183,19 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
   });
 
   it("endpoint override must be https (or local in development)", async () => {
-    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "ftp://x.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
-    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "http://evil.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
+    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", endpointUrl: "ftp://x.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
+    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", endpointUrl: "http://evil.example.com/" })).rejects.toMatchObject({ field: "endpointUrl" });
     const policy = { ...egressPolicy(), resolver: async () => [{ address: "8.8.8.8", family: 4 }] };
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "https://api.ontraport.com/cdata.php", policy });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", apiKey: KEY, endpointUrl: "https://api.ontraport.com/cdata.php", policy });
     expect((await getConfigView(t.db, { merchantId: "DEMO" })).endpointUrl).toBe("https://api.ontraport.com/cdata.php");
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "", policy });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", apiKey: KEY, endpointUrl: "", policy });
     expect((await getConfigView(t.db, { merchantId: "DEMO" })).endpointUrl).toBeNull();
   });
 
   it("an endpoint override is resolved at save: a name resolving to a private address, another local port or an address literal is refused", async () => {
     const loopback = { ...egressPolicy(), resolver: async () => [{ address: "127.0.0.1", family: 4 }] };
     for (const endpointUrl of ["https://api.ontraport.com/cdata.php", "https://169.254.169.254/", "https://[::1]/", "https://2130706433:3000/", "http://127.0.0.1:1/", "https://127.0.0.1.nip.io/"]) {
-      await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl, policy: loopback }), endpointUrl).rejects.toMatchObject({
+      await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", apiKey: KEY, endpointUrl, policy: loopback }), endpointUrl).rejects.toMatchObject({
         field: "endpointUrl",
         message: expect.stringContaining("not allowed"),
       });
@@ -204,18 +206,18 @@ describe.each(testBackends())("ONTRAPORT configuration on %s", (kind) => {
   it("changing the endpoint forgets the key: it must be entered again, and the change is audited", async () => {
     const policy = { ...egressPolicy(), resolver: async () => [{ address: "8.8.8.8", family: 4 }] };
     await saveApiKey(t.db, { merchantId: "DEMO", userId: demoAdmin, key: KEY });
-    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", endpointUrl: "https://eu.ontraport.com/cdata.php", policy })).rejects.toMatchObject({ field: "apiKey" });
+    await expect(saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", endpointUrl: "https://eu.ontraport.com/cdata.php", policy })).rejects.toMatchObject({ field: "apiKey" });
     let [row] = await t.db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, "DEMO"));
     expect(row!.endpointUrl).toBeNull();
     expect(decryptSecret(row!.apiKeyCiphertext!)).toBe(KEY);
     // Re-entered with the change: the old key is forgotten (audited), the new one stored.
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: "another-key-0987654321", endpointUrl: "https://eu.ontraport.com/cdata.php", policy });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", apiKey: "another-key-0987654321", endpointUrl: "https://eu.ontraport.com/cdata.php", policy });
     [row] = await t.db.select().from(ontraportConfigs).where(eq(ontraportConfigs.merchantId, "DEMO"));
     expect(row!.endpointUrl).toBe("https://eu.ontraport.com/cdata.php");
     expect(decryptSecret(row!.apiKeyCiphertext!)).toBe("another-key-0987654321");
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.merchantId, "DEMO"));
     expect(audit.some((a) => a.action === "ontraport.key_cleared" && (a.detail as { reason?: string }).reason === "endpoint_changed")).toBe(true);
-    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", apiKey: KEY, endpointUrl: "", policy });
+    await saveConfiguration(t.db, { merchantId: "DEMO", userId: demoAdmin, method: "api", protocol: "xml", apiKey: KEY, endpointUrl: "", policy });
   });
 
   it("a DEMO admin cannot read or change ACME's configuration", async () => {
