@@ -4,6 +4,7 @@
  * ONTRAPORT simulator and the web server, and prints the URL and the logins.
  *
  * Flags (the e2e suite uses them): --data-dir DIR  --port N  --sim-port N  --no-build  --quiet
+ *   --protocol rest|xml  how a new demo store delivers (default rest: ONTRAPORT's REST API, simulated)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -20,6 +21,7 @@ const { values: args } = parseArgs({
     "sim-port": { type: "string" },
     "no-build": { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
+    protocol: { type: "string" },
   },
 });
 
@@ -93,6 +95,9 @@ async function main() {
     // The simulator is the one local origin requests may go to (lib/net/egress).
     ONTRAPORT_ALLOWED_LOCAL_ORIGINS: [process.env.ONTRAPORT_ALLOWED_LOCAL_ORIGINS, simUrl].filter(Boolean).join(","),
     CARTLINK_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    // ONTRAPORT's REST API, simulated: only the server's environment may point it elsewhere.
+    ONTRAPORT_REST_BASE_URL: process.env.ONTRAPORT_REST_BASE_URL ?? `${simUrl}/1`,
+    CARTLINK_DEMO_PROTOCOL: args.protocol === "xml" ? "xml" : "rest",
     SIM_URL: simUrl,
   };
   Object.assign(process.env, runtimeEnv);
@@ -108,7 +113,7 @@ async function main() {
   }
 
   if (fs.existsSync(path.join(root, "scripts/sim.ts"))) {
-    const sim = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/sim.ts"), "--port", String(simPort), "--key", "demo-ontraport-key"], {
+    const sim = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "scripts/sim.ts"), "--port", String(simPort), "--key", "demo-ontraport-key", "--rest-account", "demo-app:demo-ontraport-key"], {
       stdio: ["ignore", args.quiet ? "ignore" : "inherit", "inherit"],
       env: runtimeEnv,
     });
@@ -132,7 +137,7 @@ async function main() {
       "",
       `cartlink is running at ${url}`,
       `  StoreFront:  ${url}/store/DEMO/DEFAULT`,
-      `  ONTRAPORT simulator: ${simUrl} (stands in for ONTRAPORT; see ${simUrl}/__sim/notifications)`,
+      `  ONTRAPORT simulator: ${simUrl} (stands in for ONTRAPORT: App ID demo-app, key demo-ontraport-key; see ${simUrl}/__sim/rest/requests)`,
       "  Logins:",
       ...DEMO_LOGINS.map((l) => `    ${l.role.padEnd(8)} ${l.email.padEnd(20)} ${l.password}   (${l.merchantId})`),
       "Press Ctrl+C to stop.",

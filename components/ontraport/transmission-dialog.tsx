@@ -13,6 +13,7 @@ import { prettyXmlText } from "@/lib/ontraport/xml/view";
 import { TransmissionStatusBadge } from "./status-badge";
 import { LocalTime, relativeTime } from "./local-time";
 import { XmlViewer } from "./xml-viewer";
+import { RestCalls } from "./rest-calls";
 import { copyText, fetchJson } from "./fetch-json";
 
 export type TransmissionDetailJson = TransmissionDetail & { supportDetails: string };
@@ -169,14 +170,15 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
               )}
             </p>
           )}
-          <section aria-labelledby="tx-request">
+          {t.protocol === "rest" ? <RestCalls attempts={t.attemptsList} /> : null}
+          <section aria-labelledby="tx-request" hidden={t.protocol === "rest"}>
             <h3 id="tx-request" className="mb-1 text-sm font-semibold text-zinc-900">
               Request {t.type === "conversion_pixel" ? "(pixel URL)" : "XML"}
             </h3>
             <XmlViewer payload={t.payload} label="Request XML" />
             <p className="mt-1 text-xs text-zinc-500">The API key is never stored with a transmission, so it never appears here.</p>
           </section>
-          <section aria-labelledby="tx-response">
+          <section aria-labelledby="tx-response" hidden={t.protocol === "rest"}>
             <h3 id="tx-response" className="mb-1 text-sm font-semibold text-zinc-900">
               Response {t.lastStatusCode ? `(${t.lastStatusCode})` : ""}
             </h3>

@@ -25,10 +25,10 @@ function prng(seed: number) {
   };
 }
 
-const ITEMS: Array<{ id: string; description: string; price: number; kind?: "recurring" | "preorder"; frequency?: "Monthly" | "Yearly"; oap?: string }> = [
-  { id: "SHIRT-RED", description: "Red cotton shirt", price: 1995, oap: "Red Shirt" },
+const ITEMS: Array<{ id: string; description: string; price: number; kind?: "recurring" | "preorder"; frequency?: "Monthly" | "Yearly"; oap?: string; tags?: string }> = [
+  { id: "SHIRT-RED", description: "Red cotton shirt", price: 1995, oap: "Red Shirt", tags: "Apparel" },
   { id: "SHIRT-RED-COPY", description: "Red cotton shirt (copy)", price: 1995, oap: "Red Shirt" },
-  { id: "SHIRT-BLUE", description: "Blue cotton shirt", price: 1995, oap: "Blue Shirt" },
+  { id: "SHIRT-BLUE", description: "Blue cotton shirt", price: 1995, oap: "Blue Shirt", tags: "Apparel" },
   { id: "MUG-CLASSIC", description: "Classic mug", price: 1250 },
   { id: "MUG-TRAVEL", description: "Travel mug", price: 2400, oap: "Travel Mug" },
   { id: "CAP-BLACK", description: "Black cap", price: 1800 },
@@ -40,7 +40,7 @@ const ITEMS: Array<{ id: string; description: string; price: number; kind?: "rec
   { id: "STICKERS", description: "Sticker sheet", price: 500 },
   { id: "POSTER-A2", description: "A2 poster", price: 2800 },
   { id: "EBOOK-GUIDE", description: "The merchant's guide (e-book)", price: 1900, oap: "Merchant Guide" },
-  { id: "COURSE-INTRO", description: "Intro video course", price: 9900, oap: "Intro Course" },
+  { id: "COURSE-INTRO", description: "Intro video course", price: 9900, oap: "Intro Course", tags: "Course buyer, Onboarding" },
   { id: "GIFT-CARD-25", description: "Gift card, $25", price: 2500 },
   { id: "BUNDLE-STARTER", description: "Starter bundle", price: 5900 },
   { id: "COFFEE-BEANS", description: "Coffee beans, 1 kg", price: 3200 },
@@ -132,7 +132,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions = {}): Promise<bool
           priceCents: it.price,
           kind: it.kind ?? ("standard" as const),
           frequency: it.frequency ?? null,
-          customFields: (it.oap ? { oapProductid: it.oap } : {}) as Record<string, string>,
+          customFields: { ...(it.oap ? { oapProductid: it.oap } : {}), ...(it.tags ? { oapTags: it.tags } : {}) } as Record<string, string>,
         })),
       )
       .returning();

@@ -8,6 +8,8 @@ import { encryptSecret, fingerprint, sha256Hex } from "@/lib/ontraport/config/cr
 
 /** The key the demo's ONTRAPORT simulator accepts (scripts/demo.ts starts it with this key). */
 export const DEMO_ONTRAPORT_KEY = "demo-ontraport-key";
+/** The App ID the simulator's REST API registers with that key. */
+export const DEMO_ONTRAPORT_APP_ID = "demo-app";
 
 /**
  * Migrates and seeds the demo database, wires DEMO to the simulator, then closes it (so the web
@@ -41,6 +43,10 @@ export async function ensureDemoOntraport(db: Db, env: NodeJS.ProcessEnv = proce
     .values({
       merchantId: "DEMO",
       method: "api",
+      // REST unless told otherwise (the e2e suite's XML specs start the demo with --protocol xml).
+      protocol: env.CARTLINK_DEMO_PROTOCOL === "xml" ? "xml" : "rest",
+      appId: DEMO_ONTRAPORT_APP_ID,
+      tagEveryBuyer: "Customer",
       apiKeyCiphertext: encryptSecret(DEMO_ONTRAPORT_KEY, key),
       apiKeyHint: DEMO_ONTRAPORT_KEY.slice(-4),
       apiKeyFingerprint: fingerprint(DEMO_ONTRAPORT_KEY),

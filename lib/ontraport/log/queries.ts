@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/client";
-import { ontraportConfigs, orders, transmissionAttempts, transmissions, users, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
+import { ontraportConfigs, ontraportOrderLinks, orders, transmissionAttempts, transmissions, users, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { LOG_STATUS_GROUPS, type LogStatus } from "./words";
 
@@ -218,6 +218,18 @@ async function countNewer(db: Db, merchantId: string, f: LogFilter, seen: string
   return row?.n ?? 0;
 }
 
+/** One call of a REST attempt, as kept with it (never the key: it travels as a header). */
+export interface RestCallView {
+  method: string;
+  path: string;
+  query: Record<string, unknown> | null;
+  request: Record<string, unknown> | null;
+  status: number | null;
+  response: string;
+  durationMs: number;
+  error: string | null;
+}
+
 export interface AttemptView {
   attemptNo: number;
   startedAt: string;
@@ -226,6 +238,24 @@ export interface AttemptView {
   requestPayload: string;
   responseBody: string | null;
   error: string | null;
+  /** REST: the attempt's calls in order; null for XML. */
+  calls: RestCallView[] | null;
+}
+
+function callsOf(steps: unknown): RestCallView[] | null {
+  if (!Array.isArray(steps)) return null;
+  return steps
+    .filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null)
+    .map((s) => ({
+      method: String(s.method ?? ""),
+      path: String(s.path ?? ""),
+      query: typeof s.query === "object" && s.query !== null ? (s.query as Record<string, unknown>) : null,
+      request: typeof s.request === "object" && s.request !== null ? (s.request as Record<string, unknown>) : null,
+      status: typeof s.status === "number" ? s.status : null,
+      response: typeof s.response === "string" ? s.response : "",
+      durationMs: typeof s.durationMs === "number" ? s.durationMs : 0,
+      error: typeof s.error === "string" ? s.error : null,
+    }));
 }
 
 export interface TransmissionDetail extends Omit<LogRow, "cursor"> {
@@ -238,6 +268,10 @@ export interface TransmissionDetail extends Omit<LogRow, "cursor"> {
   updatedAt: string;
   attemptsList: AttemptView[];
   order: { id: string; themeCode: string; email: string; totalCents: number; currency: string } | null;
+  /** How the last attempt went out (null before the first). */
+  protocol: "rest" | "xml" | null;
+  /** REST: the ONTRAPORT transaction (invoice) the order's Sale logged, when known. */
+  invoiceId: string | null;
 }
 
 /** One transmission with every attempt; another merchant's id is "not found". */
@@ -264,6 +298,12 @@ export async function getTransmission(db: Db, { merchantId, id }: { merchantId: 
         .where(and(eq(orders.id, t.t.orderId), eq(orders.merchantId, merchantId)))
     : [];
   const r = t.t;
+  const [link] = r.orderId
+    ? await db
+        .select({ invoiceId: ontraportOrderLinks.invoiceId })
+        .from(ontraportOrderLinks)
+        .where(and(eq(ontraportOrderLinks.merchantId, merchantId), eq(ontraportOrderLinks.orderId, r.orderId)))
+    : [];
   const [sale] =
     r.status === "held" && r.orderId
       ? await db
@@ -289,8 +329,11 @@ export async function getTransmission(db: Db, { merchantId, id }: { merchantId: 
       requestPayload: a.requestPayload,
       responseBody: a.responseBody,
       error: a.error,
+      calls: callsOf(a.steps),
     })),
     order: order ?? null,
+    protocol: r.protocol,
+    invoiceId: link?.invoiceId ?? null,
   };
 }
 
@@ -413,12 +456,15 @@ export interface KeyState {
   keyFingerprint: string | null;
   /** Pending, sending and paused transmissions: what goes out once the key works again. */
   waiting: number;
+  protocol: "rest" | "xml";
+  /** REST: the App ID (not a secret). */
+  appId: string | null;
 }
 
 /** The stale-key banner's facts (and the resend item's: the method). */
 export async function getKeyState(db: Db, { merchantId }: { merchantId: string }): Promise<KeyState> {
   const [cfg] = await db
-    .select({ method: ontraportConfigs.method, keyStatus: ontraportConfigs.keyStatus, fp: ontraportConfigs.apiKeyFingerprint })
+    .select({ method: ontraportConfigs.method, keyStatus: ontraportConfigs.keyStatus, fp: ontraportConfigs.apiKeyFingerprint, protocol: ontraportConfigs.protocol, appId: ontraportConfigs.appId })
     .from(ontraportConfigs)
     .where(eq(ontraportConfigs.merchantId, merchantId));
   const stale = cfg?.keyStatus === "stale";
@@ -430,7 +476,7 @@ export async function getKeyState(db: Db, { merchantId }: { merchantId: string }
       .where(and(eq(transmissions.merchantId, merchantId), inArray(transmissions.status, ["pending", "sending", "paused"])));
     waiting = Number(row?.n ?? 0);
   }
-  return { method: cfg?.method ?? "off", stale, keyFingerprint: cfg?.fp ?? null, waiting };
+  return { method: cfg?.method ?? "off", stale, keyFingerprint: cfg?.fp ?? null, waiting, protocol: cfg?.protocol ?? "rest", appId: cfg?.appId ?? null };
 }
 
 /** The latest transmission of an order, for the resend item's polling. */

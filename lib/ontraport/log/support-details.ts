@@ -6,6 +6,9 @@ export interface SupportDetailsInput {
   merchant: { id: string; name: string };
   method: "off" | "api" | "pixel";
   keyFingerprint: string | null;
+  /** API method: how it delivers, and the REST App ID. */
+  protocol?: "rest" | "xml";
+  appId?: string | null;
   /** Base URL of this cartlink (CARTLINK_PUBLIC_URL), for the StoreFront link. */
   publicUrl: string | null;
   transmission: {
@@ -23,7 +26,11 @@ export interface SupportDetailsInput {
     lastError: string | null;
     lastResponseBody: string | null;
     payload: string;
-    attemptsList: Array<{ attemptNo: number; startedAt: string; durationMs: number; statusCode: number | null; error: string | null }>;
+    attemptsList: Array<{ attemptNo: number; startedAt: string; durationMs: number; statusCode: number | null; error: string | null; requestPayload?: string; calls?: unknown[] | null }>;
+    /** How the last attempt went out. */
+    protocol?: "rest" | "xml" | null;
+    /** REST: the order's ONTRAPORT transaction. */
+    invoiceId?: string | null;
   };
   order: { id: string; themeCode: string; email: string } | null;
 }
@@ -43,10 +50,12 @@ export function supportDetails(input: SupportDetailsInput): string {
     "ONTRAPORT support details (from cartlink)",
     "",
     `Store: ${input.merchant.name} (${input.merchant.id})`,
-    `Integration method: ${METHOD_WORDS[input.method]}`,
+    `Integration method: ${METHOD_WORDS[input.method]}${input.method === "api" && input.protocol ? (input.protocol === "rest" ? " over the ONTRAPORT REST API" : " over the XML notification endpoint") : ""}`,
+    ...(input.method === "api" && input.protocol === "rest" ? [`App ID: ${input.appId ?? "(none saved)"}`] : []),
     `API key fingerprint: ${input.keyFingerprint ? `${input.keyFingerprint} (first 12 hex of its SHA-256; the key itself is not included)` : "(no key saved)"}`,
     `Example contact: ${email}`,
     `Order: ${orderId ?? "(not about an order)"}`,
+    ...(t.invoiceId ? [`ONTRAPORT transaction (invoice) id: ${t.invoiceId}`] : []),
     `Order form (StoreFront) URL: ${storefront ?? "(not about an order)"}`,
     "Form name in ONTRAPORT: (add it here)",
     "",
@@ -67,8 +76,9 @@ export function supportDetails(input: SupportDetailsInput): string {
       ? ["  (none yet)"]
       : t.attemptsList.map((a) => `  #${a.attemptNo} ${a.startedAt}  ${a.statusCode ?? "no response"}  ${a.durationMs} ms${a.error ? `  ${redactSecrets(a.error)}` : ""}`)),
     "",
-    "Request",
-    prettyXmlText(t.payload).trimEnd(),
+    ...(t.protocol === "rest"
+      ? ["Calls of the last attempt (ONTRAPORT REST API)", redactSecrets(t.attemptsList.at(-1)?.requestPayload ?? "(none yet)").trimEnd()]
+      : ["Request", prettyXmlText(t.payload).trimEnd()]),
   ];
   return lines.join("\n") + "\n";
 }

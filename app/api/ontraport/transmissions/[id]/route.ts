@@ -33,6 +33,8 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
       merchant: { id: user.merchantId, name: user.merchantName },
       method: key.method,
       keyFingerprint: key.keyFingerprint,
+      protocol: key.protocol,
+      appId: key.appId,
       publicUrl: env().CARTLINK_PUBLIC_URL ?? req.nextUrl.origin,
       transmission: t,
       order: t.order,
