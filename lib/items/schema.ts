@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "@/lib/money";
 import { normalizeProductName } from "./product-name";
+import { normalizeTagList } from "./ontraport-tags";
 import { FREQUENCIES } from "@/lib/db/schema";
 import { ITEM_ID, ITEM_ID_HELP } from "./queries";
 import { MULTILINE_CONTROL_HELP as CONTROL_HELP, NO_CONTROL_MULTILINE as NO_CONTROL } from "@/lib/validation";
@@ -13,6 +14,16 @@ export const productName = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
   return r.value ?? "";
+});
+
+/** An item's ONTRAPORT tags, comma-separated (lib/items/ontraport-tags.ts). */
+export const ontraportTags = z.string().transform((s, ctx) => {
+  const r = normalizeTagList(s);
+  if (!r.ok) {
+    ctx.addIssue({ code: "custom", message: r.error });
+    return z.NEVER;
+  }
+  return r.value;
 });
 
 // Line breaks and tabs are fine in text; NUL and the other control characters are not (PostgreSQL text
@@ -37,6 +48,7 @@ export const itemSchema = z
     kind: z.enum(["standard", "recurring", "preorder"]),
     frequency: z.union([z.enum(FREQUENCIES), z.literal("")]).default(""),
     oapProductid: productName.default(""),
+    oapTags: ontraportTags.default(""),
   })
   .catchall(z.string())
   .refine((v) => v.kind !== "recurring" || v.frequency !== "", { message: "Choose how often a recurring item renews.", path: ["frequency"] });
@@ -44,7 +56,7 @@ export const itemSchema = z
 const CF_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 
 /** Custom fields from the editor's cfName_N/cfValue_N pairs, with errors beside each field. */
-export function customFieldsOf(raw: Record<string, string>, oap: string): { fields: Record<string, string>; errors: Record<string, string> } {
+export function customFieldsOf(raw: Record<string, string>, oap: string, tags = ""): { fields: Record<string, string>; errors: Record<string, string> } {
   const fields: Record<string, string> = {};
   const errors: Record<string, string> = {};
   for (const [k, name] of Object.entries(raw)) {
@@ -55,10 +67,12 @@ export function customFieldsOf(raw: Record<string, string>, oap: string): { fiel
     if (!n && !value) continue;
     if (!CF_NAME.test(n)) errors[k] = "Field names start with a letter; letters, digits and underscores only.";
     else if (n === "oapProductid") errors[k] = "Use the ONTRAPORT Product Name field above for oapProductid.";
+    else if (n === "oapTags") errors[k] = "Use the ONTRAPORT tags field above for oapTags.";
     else if (value.length > 500) errors[`cfValue_${m[1]}`] = "Keep values under 500 characters.";
     else if (!NO_CONTROL.test(value)) errors[`cfValue_${m[1]}`] = CONTROL_HELP;
     else fields[n] = value;
   }
   if (oap) fields.oapProductid = oap;
+  if (tags) fields.oapTags = tags;
   return { fields, errors };
 }

@@ -8,7 +8,7 @@ import { customFieldsOf, itemId, itemSchema, productName } from "@/lib/items/sch
 import { createItem, duplicateItem, getItem, setItemInactive, updateItem, type ItemInput } from "@/lib/items/queries";
 
 export const saveItem = formAction({ schema: itemSchema, role: "admin" }, async (input, { user, db }) => {
-  const { fields, errors } = customFieldsOf(input as unknown as Record<string, string>, input.oapProductid);
+  const { fields, errors } = customFieldsOf(input as unknown as Record<string, string>, input.oapProductid, input.oapTags);
   if (Object.keys(errors).length) return { error: "Some custom fields need attention.", fieldErrors: errors, values: input as unknown as Record<string, string> };
   const item: Omit<ItemInput, "inactive"> = {
     merchantItemId: input.merchantItemId,

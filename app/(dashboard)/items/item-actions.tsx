@@ -84,7 +84,7 @@ export function DuplicateButton({ id, itemId, productName }: { id: string; itemI
             <p role="status" className="flex gap-2 text-amber-900">
               <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
               <span>
-                The copy keeps ONTRAPORT Product Name &apos;{productName}&apos; from {itemId}: both items would be sent to ONTRAPORT as the same product.
+                The copy keeps ONTRAPORT Product Name &apos;{productName}&apos; from {itemId}: both items would be sent to ONTRAPORT as the same product (the copy also keeps its ONTRAPORT tags).
               </span>
             </p>
             <fieldset className="space-y-1">

@@ -14,6 +14,7 @@ export interface ItemFormValues {
   kind: "standard" | "recurring" | "preorder";
   frequency: string;
   oapProductid: string;
+  oapTags: string;
   customFields: Array<[string, string]>;
 }
 
@@ -25,7 +26,7 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
   const f = state.fieldErrors ?? {};
   const val = (k: keyof ItemFormValues) => (v[k] ?? initial[k]) as string;
   const [kind, setKind] = useState<string>(val("kind"));
-  const rows = initial.customFields.filter(([k]) => k !== "oapProductid");
+  const rows = initial.customFields.filter(([k]) => k !== "oapProductid" && k !== "oapTags");
   const extra = [...rows, ["", ""] as [string, string], ["", ""] as [string, string]];
   return (
     <form action={formAction} noValidate className="space-y-5">
@@ -60,6 +61,15 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
           error={f.oapProductid}
           placeholder={val("merchantItemId") || "Item ID"}
           help="The product ONTRAPORT records for this item. Empty: the Item ID is sent."
+          className="max-w-xl"
+        />
+        <TextField
+          label="ONTRAPORT tags (oapTags)"
+          name="oapTags"
+          defaultValue={val("oapTags")}
+          error={f.oapTags}
+          placeholder="e.g. Shirts, Apparel"
+          help="Comma-separated. Buyers of this item get these tags on their ONTRAPORT contact with each sale (REST API); an ONTRAPORT campaign can start from a tag."
           className="max-w-xl"
         />
         <div className="grid gap-2">

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf } from "@/lib/db/client";
 import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, items, merchants, users } from "@/lib/db/schema";
@@ -101,6 +102,23 @@ describe.each(testBackends())("product mapping on %s", (kind) => {
     const [acme] = await t.db.select().from(items).where(eq(items.merchantItemId, "ACME-ONLY"));
     expect(acme!.customFields).toEqual({});
     expect((await listMappings(t.db, { merchantId: "DEMO", q: "ACME-ONLY" })).rows).toHaveLength(0);
+  });
+
+  it("saves an item's ONTRAPORT tags (trimmed, deduplicated), audits them, refuses bad ones all or nothing, and a renamed mapping forgets its cached ONTRAPORT id", async () => {
+    await t.db.execute(sql`insert into ontraport_object_ids (merchant_id, kind, name, ontraport_id) values ('DEMO', 'product', 'Blue Shirt', '7')`);
+    const r = await saveMappings(t.db, { merchantId: "DEMO", userId: demoAdmin, changes: [{ itemId: "SHIRT-BLUE", tags: " Shirts ,shirts, Blue things,," }] });
+    expect(r.saved).toBe(1);
+    let page = await listMappings(t.db, { merchantId: "DEMO", q: "SHIRT-BLUE" });
+    expect(page.rows[0]).toMatchObject({ tags: "Shirts, Blue things", mapping: "Blue Shirt" });
+    await expect(saveMappings(t.db, { merchantId: "DEMO", userId: demoAdmin, changes: [{ itemId: "SHIRT-BLUE", value: "Renamed", tags: "x".repeat(101) }] })).rejects.toMatchObject({ field: "tags_SHIRT-BLUE" });
+    page = await listMappings(t.db, { merchantId: "DEMO", q: "SHIRT-BLUE" });
+    expect(page.rows[0]).toMatchObject({ tags: "Shirts, Blue things", mapping: "Blue Shirt" });
+    await saveMappings(t.db, { merchantId: "DEMO", userId: demoAdmin, changes: [{ itemId: "SHIRT-BLUE", value: "Blue Shirt 2", tags: "" }] });
+    page = await listMappings(t.db, { merchantId: "DEMO", q: "SHIRT-BLUE" });
+    expect(page.rows[0]).toMatchObject({ tags: "", mapping: "Blue Shirt 2" });
+    expect(rowsOf(await t.db.execute(sql`select 1 from ontraport_object_ids where merchant_id = 'DEMO' and name = 'Blue Shirt'`))).toHaveLength(0);
+    const audit = rowsOf<{ action: string }>(await t.db.execute(sql`select action from audit_log where target = 'Item SHIRT-BLUE'`)).map((a) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(["ontraport.tags_changed", "ontraport.mapping_changed"]));
   });
 
   it("pages through 10,000 items with keyset cursors, forwards and back", async () => {

@@ -17,6 +17,8 @@ import { NotFoundError, UserError } from "@/lib/errors";
  *   names without regard to case, so `Red Shirt` and `red shirt` would land on one product.
  */
 import { normalizeProductName } from "@/lib/items/product-name";
+import { normalizeTagList } from "@/lib/items/ontraport-tags";
+import { dropCachedProducts } from "../engine/rest-delivery";
 export { MAX_PRODUCT_NAME, normalizeProductName, effectiveName, conflictKey, type NormalizedName } from "@/lib/items/product-name";
 export const PAGE_SIZE = 50;
 /** At most this many rows change in one Save (one page of the table is 50). */
@@ -34,6 +36,8 @@ export interface MappingRow {
   description: string;
   mapping: string | null;
   sentAs: string;
+  /** The item's ONTRAPORT tags, comma-separated ("" for none). */
+  tags: string;
   /** Item IDs of the other items sent under the same name (first 10). */
   conflictsWith: string[];
   conflictCount: number;
@@ -94,8 +98,10 @@ export async function listMappings(
   const where = sql.join(conds, sql` and `);
   const order = backwards ? sql`merchant_item_id desc` : sql`merchant_item_id asc`;
 
-  const raw = rowsOf<{ item_id: string; description: string; mapping: string | null; sent_as: string }>(
-    await db.execute(sql`select merchant_item_id as item_id, description, ${MAPPING} as mapping, ${SENT_AS} as sent_as from items where ${where} order by ${order} limit ${limit + 1}`),
+  const raw = rowsOf<{ item_id: string; description: string; mapping: string | null; sent_as: string; tags: string | null }>(
+    await db.execute(
+      sql`select merchant_item_id as item_id, description, ${MAPPING} as mapping, ${SENT_AS} as sent_as, custom_fields ->> 'oapTags' as tags from items where ${where} order by ${order} limit ${limit + 1}`,
+    ),
   );
   const more = raw.length > limit;
   const page = raw.slice(0, limit);
@@ -117,7 +123,7 @@ export async function listMappings(
 
   const rows: MappingRow[] = page.map((r) => {
     const all = (others.get(r.sent_as.toLowerCase()) ?? []).filter((id) => id !== r.item_id);
-    return { itemId: r.item_id, description: r.description, mapping: r.mapping, sentAs: r.sent_as, conflictsWith: all.slice(0, 10), conflictCount: all.length };
+    return { itemId: r.item_id, description: r.description, mapping: r.mapping, sentAs: r.sent_as, tags: r.tags ?? "", conflictsWith: all.slice(0, 10), conflictCount: all.length };
   });
 
   const first = rows[0]?.itemId ?? null;
@@ -133,8 +139,21 @@ export async function listMappings(
 export interface MappingChange {
   /** The Item ID (merchant's own). */
   itemId: string;
-  /** What was typed; empty sends the Item ID. */
-  value: string;
+  /** What was typed; empty sends the Item ID; undefined leaves the name alone. */
+  value?: string;
+  /** The item's ONTRAPORT tags as typed (comma-separated); undefined leaves them alone. */
+  tags?: string;
+}
+
+/** Validates every change's tags; returns errors by Item ID (empty when all are fine). */
+export function validateTagChanges(changes: MappingChange[]): Record<string, string> {
+  const errors: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const c of changes) {
+    if (c.tags === undefined) continue;
+    const r = normalizeTagList(c.tags);
+    if (!r.ok) errors[c.itemId] = r.error;
+  }
+  return errors;
 }
 
 /** Validates every change; returns errors by Item ID (empty when all are fine). */
@@ -142,6 +161,7 @@ export function validateMappingChanges(changes: MappingChange[]): Record<string,
   // No prototype: an Item ID such as "__proto__" or "valueOf" must still get (and keep) its error.
   const errors: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const c of changes) {
+    if (c.value === undefined) continue;
     const r = normalizeProductName(c.value);
     if (!r.ok) errors[c.itemId] = r.error;
   }
@@ -158,17 +178,20 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
   const errors = validateMappingChanges(changes);
   const firstError = Object.entries(errors)[0];
   if (firstError) throw new UserError(firstError[1], `mapping_${firstError[0]}`);
+  const tagError = Object.entries(validateTagChanges(changes))[0];
+  if (tagError) throw new UserError(tagError[1], `tags_${tagError[0]}`);
   if (changes.length === 0) return { saved: 0 };
-  const wanted = new Map(changes.map((c) => [c.itemId, (normalizeProductName(c.value) as { ok: true; value: string | null }).value]));
+  const wanted = new Map(changes.map((c) => [c.itemId, c.value === undefined ? undefined : (normalizeProductName(c.value) as { ok: true; value: string | null }).value]));
+  const wantedTags = new Map(changes.filter((c) => c.tags !== undefined).map((c) => [c.itemId, (normalizeTagList(c.tags!) as { ok: true; value: string }).value]));
 
   // An Item ID PostgreSQL cannot even compare (NUL, control characters) is in no store.
   const impossible = [...wanted.keys()].filter((i) => /\p{Cc}/u.test(i));
   if (impossible.length) throw new NotFoundError(`No item ${JSON.stringify(impossible[0])} in your store; nothing was saved.`);
   return db.transaction(async (tx) => {
     const ids = [...wanted.keys()];
-    const found = rowsOf<{ id: string; item_id: string; mapping: string | null }>(
+    const found = rowsOf<{ id: string; item_id: string; mapping: string | null; sent_as: string; tags: string | null }>(
       await tx.execute(
-        sql`select id, merchant_item_id as item_id, ${MAPPING} as mapping from items where merchant_id = ${merchantId} and merchant_item_id in (${sql.join(
+        sql`select id, merchant_item_id as item_id, ${MAPPING} as mapping, ${SENT_AS} as sent_as, custom_fields ->> 'oapTags' as tags from items where merchant_id = ${merchantId} and merchant_item_id in (${sql.join(
           ids.map((i) => sql`${i}`),
           sql`, `,
         )}) for update`,
@@ -180,9 +203,18 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
       throw new NotFoundError(`No item ${missing.slice(0, 3).join(", ")} in your store; nothing was saved.`);
     }
     let saved = 0;
+    const renamed: string[] = [];
     for (const f of found) {
-      const to = wanted.get(f.item_id)!;
-      if ((f.mapping ?? null) === to) continue;
+      const tags = wantedTags.get(f.item_id);
+      if (tags !== undefined && tags !== (f.tags ?? "")) {
+        if (tags === "") await tx.execute(sql`update items set custom_fields = custom_fields - 'oapTags', updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
+        else await tx.execute(sql`update items set custom_fields = jsonb_set(custom_fields, '{oapTags}', to_jsonb(${tags}::text)), updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
+        await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.tags_changed", target: `Item ${f.item_id}`, detail: { from: f.tags ?? "", to: tags } });
+        saved++;
+      }
+      const to = wanted.get(f.item_id);
+      if (to === undefined || (f.mapping ?? null) === to) continue;
+      renamed.push(f.sent_as, to ?? f.item_id);
       if (to === null) {
         await tx.execute(sql`update items set custom_fields = custom_fields - 'oapProductid', updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
       } else {
@@ -191,6 +223,8 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
       await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.mapping_changed", target: `Item ${f.item_id}`, detail: { from: f.mapping, to } });
       saved++;
     }
+    // ONTRAPORT ids cached by name (REST): a renamed mapping looks its names up again.
+    await dropCachedProducts(tx, merchantId, renamed);
     return { saved };
   });
 }

@@ -70,6 +70,7 @@ export default async function ItemPage({ params }: { params: Promise<{ id: strin
             kind: item.kind,
             frequency: item.frequency ?? "",
             oapProductid: product,
+            oapTags: item.customFields.oapTags ?? "",
             customFields: Object.entries(item.customFields),
           }}
         />

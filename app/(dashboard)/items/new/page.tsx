@@ -12,7 +12,7 @@ export default async function NewItemPage() {
     <>
       <PageHeader title="New item" crumbs={[{ label: "Home", href: "/" }, { label: "Items", href: "/items" }, { label: "New item" }]} />
       <Card>
-        <ItemForm initial={{ merchantItemId: "", description: "", price: "", kind: "standard", frequency: "", oapProductid: "", customFields: [] }} readOnly={false} />
+        <ItemForm initial={{ merchantItemId: "", description: "", price: "", kind: "standard", frequency: "", oapProductid: "", oapTags: "", customFields: [] }} readOnly={false} />
       </Card>
     </>
   );

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
 import { clearApiKey, saveConfiguration, setMethod } from "@/lib/ontraport/config/config";
-import { MAX_CHANGES_PER_SAVE, saveMappings, validateMappingChanges } from "@/lib/ontraport/config/mapping";
+import { MAX_CHANGES_PER_SAVE, saveMappings, validateMappingChanges, validateTagChanges } from "@/lib/ontraport/config/mapping";
 import { regeneratePollingKey } from "@/lib/ontraport/config/polling-key";
 import { testConnection } from "@/lib/ontraport/config/test-connection";
 
@@ -70,18 +70,26 @@ export const regeneratePollingKeyAction = action({ schema: z.object({}), role: "
 
 const mappingSchema = z.object({
   changes: z
-    .array(z.object({ itemId: z.string().min(1).max(200), value: z.string().max(5000, "That product name is far too long.") }))
+    .array(
+      z.object({
+        itemId: z.string().min(1).max(200),
+        value: z.string().max(5000, "That product name is far too long.").optional(),
+        tags: z.string().max(5000, "That is far too long for a list of tags.").optional(),
+      }),
+    )
     .max(MAX_CHANGES_PER_SAVE, `Save at most ${MAX_CHANGES_PER_SAVE} mappings at a time.`),
 });
 
 /** Saves only the rows the form changed; a bad row fails the whole save with the error beside it. */
 export const saveMappingsAction = action({ schema: mappingSchema, role: "admin" }, async ({ changes }, { user, db }) => {
   const errors = validateMappingChanges(changes);
-  const ids = Object.keys(errors);
-  if (ids.length > 0) {
+  const tagErrors = validateTagChanges(changes);
+  const fieldErrors = { ...Object.fromEntries(Object.entries(errors).map(([id, e]) => [`mapping_${id}`, e])), ...Object.fromEntries(Object.entries(tagErrors).map(([id, e]) => [`tags_${id}`, e])) };
+  const n = Object.keys(fieldErrors).length;
+  if (n > 0) {
     return {
-      error: ids.length === 1 ? `Nothing was saved: ${errors[ids[0]!]}` : `Nothing was saved: ${ids.length} product names need attention.`,
-      fieldErrors: Object.fromEntries(ids.map((id) => [`mapping_${id}`, errors[id]!])),
+      error: n === 1 ? `Nothing was saved: ${Object.values(fieldErrors)[0]}` : `Nothing was saved: ${n} fields need attention.`,
+      fieldErrors,
     };
   }
   const { saved } = await saveMappings(db, { merchantId: user.merchantId, userId: user.id, changes });

@@ -23,12 +23,16 @@ function sentAs(itemId: string, value: string): string {
 export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; readOnly: boolean }) {
   const router = useRouter();
   const [edits, setEdits] = useState<Record<string, string>>({});
+  const [tagEdits, setTagEdits] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [tagErrors, setTagErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | undefined>();
   const [pending, start] = useTransition();
 
   const original = (r: MappingTableRow) => r.mapping ?? "";
-  const changed = rows.filter((r) => edits[r.itemId] !== undefined && edits[r.itemId] !== original(r));
+  const nameChanged = (r: MappingTableRow) => edits[r.itemId] !== undefined && edits[r.itemId] !== original(r);
+  const tagsChanged = (r: MappingTableRow) => tagEdits[r.itemId] !== undefined && tagEdits[r.itemId] !== r.tags;
+  const changed = rows.filter((r) => nameChanged(r) || tagsChanged(r));
   const dirty = changed.length > 0;
 
   useEffect(() => {
@@ -40,15 +44,25 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
 
   const save = () =>
     start(async () => {
-      const r = await saveMappingsAction({ changes: changed.map((row) => ({ itemId: row.itemId, value: edits[row.itemId]! })) });
+      const r = await saveMappingsAction({
+        changes: changed.map((row) => ({
+          itemId: row.itemId,
+          ...(nameChanged(row) ? { value: edits[row.itemId]! } : {}),
+          ...(tagsChanged(row) ? { tags: tagEdits[row.itemId]! } : {}),
+        })),
+      });
       if (r.error) {
+        const fe = Object.entries(r.fieldErrors ?? {});
         setFormError(r.error);
-        setErrors(Object.fromEntries(Object.entries(r.fieldErrors ?? {}).map(([k, v]) => [k.replace(/^mapping_/, ""), v])));
+        setErrors(Object.fromEntries(fe.filter(([k]) => k.startsWith("mapping_")).map(([k, v]) => [k.slice("mapping_".length), v])));
+        setTagErrors(Object.fromEntries(fe.filter(([k]) => k.startsWith("tags_")).map(([k, v]) => [k.slice("tags_".length), v])));
         return;
       }
       setFormError(undefined);
       setErrors({});
+      setTagErrors({});
       setEdits({});
+      setTagEdits({});
       toast.success(r.message ?? "Saved.");
       router.refresh();
     });
@@ -70,12 +84,16 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
             <Th>Description</Th>
             <Th className="w-[22rem]">ONTRAPORT Product Name</Th>
             <Th>Sent as</Th>
+            <Th className="w-64">ONTRAPORT tags</Th>
           </tr>
         </THead>
         <TBody>
           {rows.map((r) => {
             const value = edits[r.itemId] ?? original(r);
-            const isChanged = value !== original(r);
+            const tags = tagEdits[r.itemId] ?? r.tags;
+            const isChanged = value !== original(r) || tags !== r.tags;
+            const tagError = tagErrors[r.itemId];
+            const tagsId = `tags-${r.itemId}`;
             const error = errors[r.itemId];
             const conflict = r.conflictCount > 0 && !isChanged;
             const inputId = `map-${r.itemId}`;
@@ -125,6 +143,27 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                     </Badge>
                   )}
                 </Td>
+                <Td>
+                  <label htmlFor={tagsId} className="sr-only">
+                    ONTRAPORT tags for {r.itemId}
+                  </label>
+                  <input
+                    id={tagsId}
+                    className={inputClass}
+                    value={tags}
+                    placeholder="No tags"
+                    readOnly={readOnly}
+                    maxLength={5000}
+                    aria-invalid={tagError ? true : undefined}
+                    aria-describedby={tagError ? `${tagsId}-error` : undefined}
+                    onChange={(e) => setTagEdits((prev) => ({ ...prev, [r.itemId]: e.target.value }))}
+                  />
+                  {tagError && (
+                    <p id={`${tagsId}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+                      {tagError}
+                    </p>
+                  )}
+                </Td>
               </Tr>
             );
           })}
@@ -143,7 +182,9 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
               variant="ghost"
               onClick={() => {
                 setEdits({});
+                setTagEdits({});
                 setErrors({});
+                setTagErrors({});
                 setFormError(undefined);
               }}
             >

@@ -189,7 +189,7 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
               <MappingTable
                 key={`${q ?? ""}|${filter}|${after ?? ""}|${before ?? ""}`}
                 readOnly={readOnly}
-                rows={mapping.rows.map((r) => ({ itemId: r.itemId, description: r.description, mapping: r.mapping, sentAs: r.sentAs, conflictsWith: r.conflictsWith, conflictCount: r.conflictCount }))}
+                rows={mapping.rows.map((r) => ({ itemId: r.itemId, description: r.description, mapping: r.mapping, sentAs: r.sentAs, tags: r.tags, conflictsWith: r.conflictsWith, conflictCount: r.conflictCount }))}
               />
             )}
             {(mapping.prevCursor || mapping.nextCursor) && (
