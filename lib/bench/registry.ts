@@ -6,6 +6,7 @@ import { latencyBenchmark } from "./outbox/latency";
 import { memoryBenchmark } from "./outbox/memory";
 import { slowStoresBenchmark, storesBenchmark } from "./outbox/stores";
 import { throughputBenchmark } from "./outbox/throughput";
+import { restBenchmark } from "./outbox/rest";
 
 /** Every benchmark `npm run bench` knows; add new ones here. */
 export const BENCHMARKS: Benchmark[] = [
@@ -15,6 +16,7 @@ export const BENCHMARKS: Benchmark[] = [
   slowStoresBenchmark,
   crashBenchmark,
   throughputBenchmark,
+  restBenchmark,
   memoryBenchmark,
   loadBenchmark,
 ];
