@@ -37,7 +37,7 @@ export default defineConfig({
     { name: "chromium", testMatch: /.*\.spec\.ts$/, use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 860 } }, dependencies: ["setup"] },
   ],
   webServer: {
-    command: `rm -rf "${dataDir}" && node node_modules/tsx/dist/cli.mjs scripts/demo.ts --data-dir "${dataDir}" --port ${port} --sim-port ${simPort} --no-build --quiet --protocol xml`,
+    command: `rm -rf "${dataDir}" && node node_modules/tsx/dist/cli.mjs scripts/demo.ts --data-dir "${dataDir}" --port ${port} --sim-port ${simPort} --no-build --quiet --protocol ${process.env.E2E_DEMO_PROTOCOL ?? "xml"}`,
     url: `${baseURL}/login`,
     timeout: 120_000,
     reuseExistingServer: false,

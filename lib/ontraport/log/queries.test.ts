@@ -146,7 +146,7 @@ describe.each(testBackends())("Transmission Log queries on %s", (kind) => {
   it("counts failed rows in a range and tells the banner what waits behind a stale key", async () => {
     const failed = await countFailed(t.db, { merchantId: "DEMO", from: new Date(NOW.getTime() - 24 * HOUR), to: new Date(NOW.getTime() + 1) });
     expect(failed).toBe((await listTransmissions(t.db, { merchantId: "DEMO", status: "failed", limit: 100 })).rows.length);
-    expect(await getKeyState(t.db, { merchantId: "DEMO" })).toEqual({ method: "off", stale: false, keyFingerprint: null, waiting: 0 });
+    expect(await getKeyState(t.db, { merchantId: "DEMO" })).toEqual({ method: "off", stale: false, keyFingerprint: null, waiting: 0, protocol: "rest", appId: null });
     await t.db.insert(ontraportConfigs).values({ merchantId: "DEMO", method: "api", keyStatus: "stale", apiKeyFingerprint: "abcdef012345" });
     const s = await getKeyState(t.db, { merchantId: "DEMO" });
     expect(s.stale).toBe(true);

@@ -52,3 +52,36 @@ describe("supportDetails", () => {
     expect(t).toContain("Example contact: (none on this entry)");
   });
 });
+
+describe("supportDetails over REST", () => {
+  const text = supportDetails({
+    ...input,
+    protocol: "rest",
+    appId: "2_12345_AbCdEf",
+    transmission: {
+      ...input.transmission,
+      status: "delivered",
+      protocol: "rest",
+      invoiceId: "981",
+      attemptsList: [
+        {
+          attemptNo: 1,
+          startedAt: "2026-11-25T17:00:01.000Z",
+          durationMs: 410,
+          statusCode: 200,
+          error: null,
+          requestPayload: "ONTRAPORT REST API: 2 calls\n1. POST /1/Contacts/saveorupdate -> 200 (120 ms)\n2. POST /1/transaction/processManual -> 200 (290 ms)",
+        },
+      ],
+    },
+  });
+
+  it("names the protocol, the App ID, the invoice id and the calls instead of XML, with the key's fingerprint only", () => {
+    expect(text).toContain("Integration method: API Integration over the ONTRAPORT REST API");
+    expect(text).toContain("App ID: 2_12345_AbCdEf");
+    expect(text).toContain("ONTRAPORT transaction (invoice) id: 981");
+    expect(text).toContain("2. POST /1/transaction/processManual -> 200");
+    expect(text).toContain("API key fingerprint: 3f9a0c1d2e4b");
+    expect(text).not.toContain("<notification");
+  });
+});
