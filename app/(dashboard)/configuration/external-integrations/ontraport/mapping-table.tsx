@@ -82,9 +82,9 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
           <tr>
             <Th className="w-48">Item ID</Th>
             <Th>Description</Th>
-            <Th className="w-[22rem]">ONTRAPORT Product Name</Th>
+            <Th className="w-[18rem]">ONTRAPORT Product Name</Th>
             <Th>Sent as</Th>
-            <Th className="w-64">ONTRAPORT tags</Th>
+            <Th className="w-52">ONTRAPORT tags</Th>
           </tr>
         </THead>
         <TBody>
