@@ -1,9 +1,17 @@
 import { z } from "zod";
 
 /**
- * Environment, parsed once with zod. A missing or malformed variable stops start-up with a message naming it.
- * Secrets are never given defaults here; `npm run demo` generates them into the data folder.
+ * The one environment module: every variable, parsed with zod. A missing or malformed variable stops
+ * start-up with a message naming it; an empty string counts as unset. Secrets are never given
+ * defaults here; `npm run demo` generates them into the data folder. The web server reads `env()`;
+ * a standalone worker reads only its slice (`workerEnv()`), without the web server's secrets.
  */
+
+/** Requests in flight per worker by default: 600 keep 500 stores at ONTRAPORT's 180 a minute with 300 ms answers. */
+export const DEFAULT_WORKER_CONCURRENCY = 600;
+/** ONTRAPORT's REST API v1. */
+export const ONTRAPORT_REST_API = "https://api.ontraport.com/1";
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** postgres://… — when set, PostgreSQL through postgres.js; otherwise embedded PGlite in DATA_DIR. */
@@ -16,8 +24,14 @@ const schema = z.object({
   CARTLINK_ENCRYPTION_KEY: z
     .string()
     .refine((v) => decodeKey(v) !== null, "CARTLINK_ENCRYPTION_KEY must be 32 bytes as 64 hex characters or base64"),
-  /** Default ONTRAPORT notification endpoint; each merchant may override it. */
+  /** Default ONTRAPORT notification endpoint (XML protocol); each merchant may override it. */
   ONTRAPORT_ENDPOINT: z.string().url().default("https://api.ontraport.com/cdata.php"),
+  /** ONTRAPORT's REST API (the default protocol); only the operator may point it elsewhere (demo and tests: the simulator). */
+  ONTRAPORT_REST_BASE_URL: z
+    .string()
+    .url()
+    .default(ONTRAPORT_REST_API)
+    .transform((v) => v.replace(/\/+$/, "")),
   /** Extra hosts (comma-separated) a merchant's https endpoint override may use, each with its sub-domains; ontraport.com is always allowed. */
   ONTRAPORT_ALLOWED_HOSTS: z.string().default(""),
   /** Exact origins (comma-separated, e.g. `http://127.0.0.1:4010`) allowed without the public-address check: the demo's simulator. */
@@ -32,7 +46,23 @@ const schema = z.object({
   /** Public base URL of this server (StoreFront links shown to support). */
   CARTLINK_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // The delivery worker: a pool of requests in flight, at most one per store by default.
+  CARTLINK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_WORKER_CONCURRENCY),
+  CARTLINK_WORKER_PER_STORE: z.coerce.number().int().min(1).max(100).default(1),
+  CARTLINK_WORKER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  CARTLINK_WORKER_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
 });
+
+/** Empty strings are unset (a `FOO=` line in an env file must not become an invalid value). */
+function withoutEmpty(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== "") out[k] = v;
+  return out;
+}
+
+function issuesText(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`).join("; ");
+}
 
 export type Env = z.infer<typeof schema>;
 
@@ -51,15 +81,44 @@ const egressSchema = schema.pick({ ONTRAPORT_ALLOWED_HOSTS: true, ONTRAPORT_ALLO
 
 /** Only the variables of the egress policy (the standalone worker does not have the web server's secrets). */
 export function egressEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof egressSchema> {
-  const r = egressSchema.safeParse(source);
-  if (!r.success) throw new Error(`cartlink cannot send: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const r = egressSchema.safeParse(withoutEmpty(source));
+  if (!r.success) throw new Error(`cartlink cannot send: ${issuesText(r.error)}`);
   return r.data;
+}
+
+const workerSchema = schema.pick({
+  DATABASE_URL: true,
+  DATA_DIR: true,
+  DATABASE_PREPARE: true,
+  CARTLINK_ENCRYPTION_KEY: true,
+  ONTRAPORT_ENDPOINT: true,
+  ONTRAPORT_REST_BASE_URL: true,
+  CARTLINK_WORKER_CONCURRENCY: true,
+  CARTLINK_WORKER_PER_STORE: true,
+  CARTLINK_WORKER_TIMEOUT_MS: true,
+  CARTLINK_WORKER_LEASE_MS: true,
+});
+export type WorkerEnv = z.infer<typeof workerSchema>;
+
+/** What a delivery worker needs (a standalone worker has none of the web server's secrets). */
+export function workerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
+  const r = workerSchema.safeParse(withoutEmpty(source));
+  if (!r.success) throw new Error(`The worker cannot start: ${issuesText(r.error)}`);
+  return r.data;
+}
+
+const restSchema = schema.pick({ ONTRAPORT_REST_BASE_URL: true });
+
+/** The REST API's base URL for this server (Test connection runs where the web server's other secrets may be absent in tests). */
+export function restBaseUrl(source: Record<string, string | undefined> = process.env): string {
+  const r = restSchema.safeParse(withoutEmpty(source));
+  return r.success ? r.data.ONTRAPORT_REST_BASE_URL : ONTRAPORT_REST_API;
 }
 
 let cached: Env | undefined;
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = schema.safeParse(source);
+  const result = schema.safeParse(withoutEmpty(source));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
     throw new Error(`cartlink cannot start: the environment is not valid.\n${lines.join("\n")}`);

@@ -6,10 +6,11 @@
  */
 import { openDatabase } from "@/lib/db/client";
 import { workerPoolSize } from "@/lib/ontraport/engine/worker";
-import { parseWorkerEnv, workerFromEnv } from "@/lib/ontraport/runtime";
+import { workerEnv } from "@/lib/env";
+import { workerFromEnv } from "@/lib/ontraport/runtime";
 
 async function main() {
-  const e = parseWorkerEnv();
+  const e = workerEnv();
   const database = await openDatabase({ databaseUrl: e.DATABASE_URL, max: workerPoolSize() });
   // BENCH_CLAIM_BATCH: rows one claim takes at most (the worker's claimBatch; default 100).
   const claimBatch = process.env.BENCH_CLAIM_BATCH ? Number(process.env.BENCH_CLAIM_BATCH) : undefined;

@@ -5,25 +5,24 @@
  */
 import { openDatabase } from "@/lib/db/client";
 import { workerPoolSize } from "@/lib/ontraport/engine/worker";
-import { parseWorkerEnv, workerFromEnv } from "@/lib/ontraport/runtime";
-import { startRebillScheduler } from "@/lib/orders/rebill-scheduler";
+import { workerEnv } from "@/lib/env";
+import { log } from "@/lib/log";
+import { startBackgroundWork } from "@/lib/runtime/background";
 
 async function main() {
-  const e = parseWorkerEnv();
-  if (!e.DATABASE_URL) console.error("DATABASE_URL is not set: using the embedded database in DATA_DIR (only if the web server is not running on it).");
+  const e = workerEnv();
+  if (!e.DATABASE_URL) log("warn", "DATABASE_URL is not set: using the embedded database in DATA_DIR (only if the web server is not running on it)");
   const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(), prepare: e.DATABASE_PREPARE === "true" });
-  const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m) });
-  await worker.start();
-  const stopRebills = startRebillScheduler(database.db, (m) => console.error(m));
-  console.log(`cartlink worker ${worker.id} started (up to ${e.CARTLINK_WORKER_CONCURRENCY} requests in flight, ${e.CARTLINK_WORKER_PER_STORE} per store).`);
+  const work = await startBackgroundWork(database.db, { env: e, kind: "standalone" });
+  // The operator's console (and the crash test) read these two lines on stdout; everything else is a log line.
+  console.log(`cartlink worker ${work.worker.id} started (up to ${e.CARTLINK_WORKER_CONCURRENCY} requests in flight, ${e.CARTLINK_WORKER_PER_STORE} per store).`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    stopRebills();
-    await worker.stop();
+    await work.stop();
     await database.close();
-    console.log(`cartlink worker ${worker.id} stopped after ${worker.finished} transmissions.`);
+    console.log(`cartlink worker ${work.worker.id} stopped after ${work.worker.finished} transmissions.`);
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown());
@@ -31,6 +30,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  log("error", "the worker stopped", { error: err instanceof Error ? err.message : String(err) });
   process.exit(1);
 });

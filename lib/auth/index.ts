@@ -8,6 +8,7 @@ import { users, userSessions } from "@/lib/db/schema";
 import { randomBytes } from "node:crypto";
 import { DUMMY_HASH, verifyPassword } from "./password";
 import { clientAddress, signInFailed, signInSucceeded, signInWait } from "@/lib/security/limits";
+import { log } from "@/lib/log";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -24,7 +25,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // A wrong password is an expected outcome, not a server error: keep it out of the error log.
     error(error) {
       if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
-      console.error(JSON.stringify({ level: "error", msg: "auth error", name: error.name, error: error.message }));
+      log("error", "auth error", { name: error.name, error: error.message });
     },
   },
   events: {

@@ -15,5 +15,10 @@ export async function recordEvent(
   event: { merchantId: string; type: DomainEventType; subjectId: string; payload?: Record<string, unknown> },
 ): Promise<void> {
   await tx.insert(domainEvents).values({ merchantId: event.merchantId, type: event.type, subjectId: event.subjectId, payload: event.payload ?? {} });
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${event.merchantId})`);
+  await notifyOutbox(tx, event.merchantId);
+}
+
+/** Wakes every delivery worker listening on the outbox channel, when `tx` commits (the one place that NOTIFYs). */
+export async function notifyOutbox(tx: Db, merchantId: string): Promise<void> {
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${merchantId})`);
 }

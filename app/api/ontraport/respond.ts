@@ -3,12 +3,13 @@ import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { AuthError } from "@/lib/auth/session";
 import { UserError } from "@/lib/errors";
+import { log } from "@/lib/log";
 
 /** Turns the typed errors of lib/ into JSON answers in one place; anything else is a 500 in words. */
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AuthError) return NextResponse.json({ error: e.message }, { status: e.status });
   if (e instanceof UserError) return NextResponse.json({ error: e.message }, { status: e.status });
-  console.error(JSON.stringify({ level: "error", msg: "ontraport route failed", error: e instanceof Error ? e.message : String(e) }));
+  log("error", "ontraport route failed", { error: e instanceof Error ? e.message : String(e) });
   return NextResponse.json({ error: "Something went wrong reading the Transmission Log. Try again." }, { status: 500 });
 }
 

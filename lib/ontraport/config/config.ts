@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { UserError } from "@/lib/errors";
 import { INTEGRATION_OFF_REASON } from "../engine/integration-off";
 import { resumeAfterNewKey } from "../engine/stale-key";
-import { OUTBOX_CHANNEL } from "@/lib/orders/events";
+import { notifyOutbox } from "@/lib/orders/events";
 import { encryptSecret, fingerprint, maskedHint } from "./crypto";
 import { normalizeSubdomain, pixelUrlExample } from "./subdomain";
 import { checkDestination, checkUrl, egressPolicy, type EgressPolicy } from "@/lib/net/egress";
@@ -169,7 +169,7 @@ export async function saveApiKey(db: Db, { merchantId, userId, key }: { merchant
       .where(eq(ontraportConfigs.merchantId, merchantId));
     const count = await resumeAfterNewKey(tx, merchantId, now);
     await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_set", target: "ONTRAPORT API key", detail: { fingerprint: fp, resumedTransmissions: count } });
-    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${merchantId})`);
+    await notifyOutbox(tx, merchantId);
     return { resumed: count };
   });
 }

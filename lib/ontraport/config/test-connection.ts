@@ -2,12 +2,12 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { auditLog, ontraportConfigs } from "@/lib/db/schema";
-import { env } from "@/lib/env";
+import { env, restBaseUrl } from "@/lib/env";
 import { checkDestination, egressPolicy, NOT_ALLOWED, type EgressPolicy } from "@/lib/net/egress";
 import { decryptSecret } from "./crypto";
 import { deliver } from "../xml/deliver";
 import { testRestConnection } from "../rest/test-connection";
-import { restBaseUrl, type RestSend } from "../rest/http";
+import type { RestSend } from "../rest/http";
 
 /** REST: `GET /1/objects?objectID=0&range=1` with the App ID and key, as Valid / Rejected key / No permission / Unreachable. */
 export async function probeRest({ appId, key, send, timeoutMs = TEST_TIMEOUT_MS }: { appId: string; key: string; send?: RestSend; timeoutMs?: number }): Promise<ProbeResult> {

@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
 import { auditLog, ontraportConfigs, transmissions, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
-import { OUTBOX_CHANNEL } from "@/lib/orders/events";
+import { notifyOutbox } from "@/lib/orders/events";
 import { manualResendProblem } from "./eligibility";
 import { HELD_REASON, mustWaitSql, startStatus } from "./held";
 import type { EndReason } from "./outcome";
@@ -27,7 +27,7 @@ export function outboxSignal(): EventEmitter {
 
 /** Wakes every worker (after the caller's transaction commits, when `db` is a transaction). */
 export async function wakeOutbox(db: Db, merchantId: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${merchantId})`);
+  await notifyOutbox(db, merchantId);
   outboxSignal().emit("wake", merchantId);
 }
 
@@ -140,7 +140,7 @@ export async function enqueueManualResend(
       if (input.sendNow && !w.merchantPaused && w.status !== "sending") {
         await tx.update(transmissions).set({ status: "pending", nextAttemptAt: now, updatedAt: now }).where(eq(transmissions.id, w.id));
         await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: `Sale ${input.orderId}`, detail: { transmissionId: w.id } });
-        await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
+        await notifyOutbox(tx, input.merchantId);
         return { id: w.id, created: false, waiting: { ...w, status: "pending", nextAttemptAt: now } };
       }
       return { id: w.id, created: false, waiting: w };
@@ -176,7 +176,7 @@ export async function enqueueManualResend(
         .where(and(eq(transmissions.merchantId, input.merchantId), eq(transmissions.idempotencyKey, idempotencyKey)));
       return { id: winner!.id, created: false };
     }
-    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
+    await notifyOutbox(tx, input.merchantId);
     return { id, created: true };
   });
   if (result.created || result.waiting?.nextAttemptAt.getTime() === now.getTime()) outboxSignal().emit("wake", input.merchantId);
@@ -205,7 +205,7 @@ export async function requeueFailed(db: Db, input: { merchantId: string; from: D
           and t.created_at >= ${input.from.toISOString()}::timestamptz and t.created_at < ${input.to.toISOString()}::timestamptz
         returning t.id`),
     );
-    if (rows.length) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${input.merchantId})`);
+    if (rows.length) await notifyOutbox(tx, input.merchantId);
     return rows.length;
   });
   if (n) outboxSignal().emit("wake", input.merchantId);

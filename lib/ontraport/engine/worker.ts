@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { executeHot, rowsOf, type Db } from "@/lib/db/client";
 import type { TransmissionType } from "@/lib/db/schema";
+import { DEFAULT_WORKER_CONCURRENCY } from "@/lib/env";
 import { OUTBOX_CHANNEL } from "@/lib/orders/events";
 import { decryptSecret } from "../config/crypto";
 import { classify, deliver, DEFAULT_TIMEOUT_MS, redactedRequest, type DeliveryRequest, type DeliveryResponse, type ReqType } from "../xml/deliver";
@@ -59,7 +60,7 @@ export interface WorkerOptions {
   log?: (msg: string) => void;
 }
 
-export const DEFAULT_CONCURRENCY = 600;
+export const DEFAULT_CONCURRENCY = DEFAULT_WORKER_CONCURRENCY;
 
 interface Claimed {
   id: string;

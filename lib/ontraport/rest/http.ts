@@ -8,15 +8,10 @@ import https from "node:https";
 // the key.
 
 export const USER_AGENT = "cartlink/0.1.0";
-/** ONTRAPORT's base URL; only the server's environment may point elsewhere (the simulator). */
-export const ONTRAPORT_REST_BASE_URL = "https://api.ontraport.com/1";
+/** ONTRAPORT's base URL; only the server's environment may point elsewhere (the simulator): lib/env.ts. */
+export { ONTRAPORT_REST_API as ONTRAPORT_REST_BASE_URL } from "@/lib/env";
 export const DEFAULT_REST_TIMEOUT_MS = 15_000;
 
-/** The REST API's base URL for this server: ONTRAPORT's, unless the operator's environment (ONTRAPORT_REST_BASE_URL) says otherwise. */
-export function restBaseUrl(source: Record<string, string | undefined> = process.env): string {
-  const v = source.ONTRAPORT_REST_BASE_URL;
-  return v && /^https?:\/\//.test(v) ? v.replace(/\/+$/, "") : ONTRAPORT_REST_BASE_URL;
-}
 /** Stored response bodies are cut here. */
 export const REST_RESPONSE_BODY_LIMIT = 8 * 1024;
 /** Answers are read up to this size to be parsed (a page of 50 transactions with their offers). */

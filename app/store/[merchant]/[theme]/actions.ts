@@ -12,6 +12,7 @@ import { placeOrderLimited } from "@/lib/orders/checkout";
 import { clientAddress, TooManyAttempts } from "@/lib/security/limits";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
 import { echoPrefix, plainId } from "@/lib/validation";
+import { log } from "@/lib/log";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
@@ -71,7 +72,7 @@ export async function checkout(_prev: ActionState, formData: FormData): Promise<
   } catch (e) {
     if (e instanceof TooManyAttempts) return { error: e.message, values };
     if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
-    console.error(JSON.stringify({ level: "error", msg: "checkout failed", error: e instanceof Error ? e.message : String(e) }));
+    log("error", "checkout failed", { error: e instanceof Error ? e.message : String(e) });
     return { error: "We could not place your order and nothing was charged. Try again in a moment.", values };
   }
   // The browser loads the receipt as a new document (see checkout-form.tsx), never as a client-side
