@@ -5,34 +5,9 @@ import { z } from "zod";
 import { action, type ActionState } from "@/lib/actions";
 import { inArray } from "drizzle-orm";
 import { transmissions } from "@/lib/db/schema";
-import { countFailed, countFailedMatching, failedMatchingIds, RESEND_FAILED_LIMIT } from "@/lib/ontraport/log/queries";
+import { countFailedMatching, failedMatchingIds, RESEND_FAILED_LIMIT } from "@/lib/ontraport/log/queries";
 import { logQuerySchema, rangeOf } from "@/lib/ontraport/log/params";
-import { enqueueManualResend, requeueFailed, requeueFailedIds, resendTransmission } from "./outbox";
-
-const MAX_RANGE_MS = 366 * 86_400_000;
-
-const rangeSchema = z
-  .object({
-    from: z.iso.datetime({ offset: true, message: "Choose when the range starts." }),
-    to: z.iso.datetime({ offset: true, message: "Choose when the range ends." }),
-  })
-  .transform((v) => ({ from: new Date(v.from), to: new Date(v.to) }))
-  .refine((v) => v.from < v.to, { message: "The range must end after it starts.", path: ["to"] })
-  .refine((v) => v.to.getTime() - v.from.getTime() <= MAX_RANGE_MS, { message: "Choose at most one year at a time.", path: ["from"] });
-
-/** How many failed transmissions `Resend failed` would re-queue: the confirmation states it. */
-export const countFailedTransmissions = action({ schema: rangeSchema, role: "support" }, async (input, { user, db }) => {
-  return { ok: true, data: { count: await countFailed(db, { merchantId: user.merchantId, from: input.from, to: input.to }) } };
-});
-
-/**
- * Re-queues the failed transmissions of one slice of the chosen range; the dialog calls it slice by
- * slice so it can show progress with counts.
- */
-export const resendFailedSlice = action({ schema: rangeSchema, role: "support" }, async (input, { user, db }) => {
-  const count = await requeueFailed(db, { merchantId: user.merchantId, from: input.from, to: input.to });
-  return { ok: true, data: { count } };
-});
+import { enqueueManualResend, requeueFailedIds, resendTransmission } from "./outbox";
 
 const resendSchema = z.object({
   orderId: z.string().trim().min(1).max(40),

@@ -252,8 +252,9 @@ export function TransmissionLog() {
                       <Td className="whitespace-nowrap">
                         <LocalTime iso={r.createdAt} withSeconds />
                       </Td>
-                      <Td className="sticky right-0 bg-white/95 text-right shadow-[-6px_0_6px_-6px_rgba(0,0,0,0.15)]">
-                        <div className="flex justify-end gap-1.5">
+                      <Td className="sticky right-0 bg-white text-right shadow-[-6px_0_6px_-6px_rgba(0,0,0,0.15)]">
+                        {/* Pinned to the right edge; on a phone the buttons stack so Type and Status stay in view. */}
+                        <div className="flex flex-col items-stretch gap-1.5 sm:flex-row sm:justify-end">
                           <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => view(r)}>
                             View
                           </Button>
