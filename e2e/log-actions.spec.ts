@@ -11,7 +11,6 @@ const LOG = "/configuration/external-integrations/ontraport/log";
 const RESEND_TOOL = "Resend OntraPort Notification";
 const sim = new SimClient(SIM_URL);
 
-test.describe.configure({ mode: "serial" });
 
 let admin: BrowserContext | null = null;
 let restore: (() => Promise<void>) | null = null;
@@ -70,6 +69,7 @@ async function resendRowFlow(page: Page, shot: string) {
   // Reachable without scrolling the table sideways: the actions column stays in view at any width.
   await resend.scrollIntoViewIfNeeded();
   await expect(resend).toBeInViewport({ ratio: 1 });
+  expect(await logTable(page).locator("xpath=..").evaluate((el) => el.scrollLeft)).toBe(0);
   const box = (await resend.boundingBox())!;
   expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
   await screenshot(page, `${shot}-row`);
