@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Check, Copy, Download, Link2, LifeBuoy } from "lucide-react";
@@ -79,7 +80,20 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  * The View dialog: the request XML, ONTRAPORT's answer, every attempt, the next retry, and what
  * ONTRAPORT support needs. Labelled by its title; Radix traps focus and closes on Escape.
  */
-export function TransmissionDialog({ id, title, open, onOpenChange }: { id: string | null; title: string; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function TransmissionDialog({
+  id,
+  title,
+  open,
+  onOpenChange,
+  onResent,
+}: {
+  id: string | null;
+  title: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** A copy was queued from this dialog (Review Order refreshes its list of transmissions). */
+  onResent?: (id: string) => void;
+}) {
   const [shownId, setShownId] = useState<string | null>(null);
   const current = shownId ?? id;
   const q = useQuery({
@@ -107,7 +121,7 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
       footer={
         t ? (
           <div className="flex w-full flex-wrap justify-end gap-2">
-            {t.resendable && <ResendButton size="md" target={{ id: t.id, name: transmissionName(t), type: t.type }} />}
+            {t.resendable && <ResendButton size="md" target={{ id: t.id, name: transmissionName(t), type: t.type }} onQueued={onResent} />}
             <CopyLinkButton id={t.id} />
             {t.type === "conversion_pixel" ? (
               <Button variant="secondary" onClick={() => copy(t.payload, "Pixel URL")}>
@@ -292,13 +306,14 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
 
 /** A `View` button that opens the dialog for one transmission (Review Order's list uses it too). */
 export function ViewTransmissionButton({ id, name }: { id: string; name: string }) {
+  const router = useRouter();
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => setOpen(true)}>
         View
       </Button>
-      {open && <TransmissionDialog id={id} title={name} open={open} onOpenChange={setOpen} />}
+      {open && <TransmissionDialog id={id} title={name} open={open} onOpenChange={setOpen} onResent={() => router.refresh()} />}
     </>
   );
 }
