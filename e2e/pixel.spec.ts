@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { SIM_URL, storageStateFor } from "./support";
+import { screenshot, SIM_URL, storageStateFor } from "./support";
 
 // The shopper has no login; an admin's own browser configures the integration on the ONTRAPORT
 // configuration page, as a merchant would, and puts back what it found there at the end.
@@ -170,6 +170,7 @@ test("a paid order through a theme with a sub-domain loads exactly one pixel who
   await expect(dialog.getByRole("link", { name: "Download .xml" })).toHaveCount(0);
   await expect(dialog.getByRole("button", { name: /^Resend/ })).toHaveCount(0);
   await expect(dialog.getByText("No attempt yet.")).toHaveCount(0);
+  await screenshot(admin, "log-pixel-dialog");
 });
 
 test("no pixel for a theme without sub-domain, a Fraud Review order, or the API method", async ({ page, request }) => {
