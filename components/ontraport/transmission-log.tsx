@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -13,10 +14,12 @@ import type { LogPage, LogRow } from "@/lib/ontraport/log/queries";
 import { LOG_PARAM_NAMES, LOG_STATUSES, LOG_STATUS_LABELS, LOG_TYPES, TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
 import { TransmissionStatusBadge } from "./status-badge";
 import { LocalTime } from "./local-time";
-import { TransmissionDialog } from "./transmission-dialog";
 import { fetchJson } from "./fetch-json";
 import { ResendFailedButton, ResendRunPill, useResendRun } from "./resend-failed";
 import { ResendButton } from "./resend-transmission";
+
+// View is loaded when first opened (or when `?tx=` asks for it): the log's first load stays within its JavaScript budget.
+const TransmissionDialog = dynamic(() => import("./transmission-dialog").then((m) => m.TransmissionDialog), { ssr: false });
 
 export const LOG_REFRESH_MS = 4_000;
 const COLUMNS = ["Type", "Status", "Description", "Response Code", "Attempts", "Time"] as const;
