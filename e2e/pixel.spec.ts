@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { SIM_URL, storageStateFor } from "./support";
+import { screenshot, SIM_URL, storageStateFor } from "./support";
 
 // The shopper has no login; an admin's own browser configures the integration on the ONTRAPORT
 // configuration page, as a merchant would, and puts back what it found there at the end.
@@ -154,6 +154,23 @@ test("a paid order through a theme with a sub-domain loads exactly one pixel who
   expect(seen).toHaveLength(1);
   await expect(page.locator(`img[src*="${simHost}/p"]`)).toHaveCount(0);
   expect(await simPixels(request)).toHaveLength(1);
+
+  // The log says what the server knows: the receipt rendered it (not "Delivered, 1 attempt"); View
+  // shows the URL, not XML, and nothing offers to resend it.
+  await admin.goto(`${CONFIG}/log?type=conversion_pixel&q=${orderId}`);
+  const row = admin.getByRole("table", { name: "Transmission Log" }).getByRole("row").filter({ hasText: "Conversion Pixel" });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByText("Rendered on the receipt")).toBeVisible();
+  await expect(row.getByText("Delivered")).toHaveCount(0);
+  await expect(row.getByRole("button", { name: /^Resend/ })).toHaveCount(0);
+  await row.getByRole("button", { name: /^View/ }).click();
+  const dialog = admin.getByRole("dialog", { name: `Conversion Pixel ${orderId}` });
+  await expect(dialog.getByRole("region", { name: "Pixel URL" })).toContainText(`order_id=${orderId}`);
+  await expect(dialog.getByText("Rendered on the receipt").first()).toBeVisible();
+  await expect(dialog.getByRole("link", { name: "Download .xml" })).toHaveCount(0);
+  await expect(dialog.getByRole("button", { name: /^Resend/ })).toHaveCount(0);
+  await expect(dialog.getByText("No attempt yet.")).toHaveCount(0);
+  await screenshot(admin, "log-pixel-dialog");
 });
 
 test("no pixel for a theme without sub-domain, a Fraud Review order, or the API method", async ({ page, request }) => {

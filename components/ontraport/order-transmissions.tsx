@@ -88,7 +88,7 @@ export async function OrderTransmissions({ orderId }: { orderId: string }) {
                     {r.trigger === "manual" && <span className="ml-1 text-xs text-zinc-500">(manual resend)</span>}
                   </Td>
                   <Td>
-                    <TransmissionStatusBadge status={r.status} />
+                    <TransmissionStatusBadge status={r.status} type={r.type} />
                   </Td>
                   <Td>
                     <LocalTime iso={r.createdAt} withSeconds />

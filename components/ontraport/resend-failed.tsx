@@ -1,155 +1,174 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useState } from "react";
-import { toast } from "sonner";
-import { RotateCcw } from "lucide-react";
-import { Dialog } from "@/components/ui/dialog";
+import dynamic from "next/dynamic";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { RotateCcw, X } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { TextField } from "@/components/ui/field";
-import { countFailedTransmissions, resendFailedSlice } from "./actions";
+import type { TransmissionProgress } from "@/lib/ontraport/log/queries";
+import { fetchJson } from "./fetch-json";
 
-const SLICES = 8;
+// Loaded when first opened: the log's first load stays within its JavaScript budget.
+const ResendFailedDialog = dynamic(() => import("./resend-failed-dialog").then((m) => m.ResendFailedDialog), { ssr: false });
 
-function localInput(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+/** The log's filters as its URL holds them ("" when not set). */
+export interface LogFilters {
+  type: string;
+  status: string;
+  from: string;
+  to: string;
+  q: string;
 }
 
-function toIso(local: string): string | null {
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/** A `Resend failed` run: the transmissions it re-queued, followed until each is delivered or fails again. */
+interface RunIds {
+  ids: string[];
+  startedAt: number;
 }
 
-type Phase = { kind: "choose" } | { kind: "running"; done: number; requeued: number } | { kind: "finished"; requeued: number };
+export interface RunSummary {
+  total: number;
+  delivered: number;
+  failedAgain: number;
+  stillTrying: number;
+  finished: boolean;
+  rows: TransmissionProgress[];
+}
+
+const STORAGE_KEY = "cartlink.resend-failed-run";
+const FAST_MS = 2_000;
+const SLOW_MS = 10_000;
+/** After this long the rows still trying are on a retry schedule of minutes or hours: poll less often. */
+const SLOW_AFTER_MS = 120_000;
+
+/*
+ * The run lives in sessionStorage (it survives a reload of the tab) behind a tiny store, read with
+ * useSyncExternalStore: the server renders no run, the browser the saved one.
+ */
+const runListeners = new Set<() => void>();
+let runCache: { raw: string | null; value: RunIds | null } = { raw: null, value: null };
+const runStore = {
+  subscribe(l: () => void) {
+    runListeners.add(l);
+    return () => {
+      runListeners.delete(l);
+    };
+  },
+  get(): RunIds | null {
+    let raw: string | null = null;
+    try {
+      raw = sessionStorage.getItem(STORAGE_KEY);
+    } catch {
+      return runCache.value;
+    }
+    if (raw === runCache.raw) return runCache.value;
+    let value: RunIds | null = null;
+    try {
+      const saved = raw ? (JSON.parse(raw) as RunIds) : null;
+      if (saved && Array.isArray(saved.ids) && typeof saved.startedAt === "number") value = saved;
+    } catch {
+      // An unreadable saved run is forgotten.
+    }
+    runCache = { raw, value };
+    return value;
+  },
+  set(next: RunIds | null) {
+    const raw = next ? JSON.stringify(next) : null;
+    try {
+      if (raw) sessionStorage.setItem(STORAGE_KEY, raw);
+      else sessionStorage.removeItem(STORAGE_KEY);
+    } catch {
+      // Private mode: the run is followed while the page stays open.
+    }
+    runCache = { raw, value: next };
+    for (const l of runListeners) l();
+  },
+};
+
+function summarize(ids: string[], rows: TransmissionProgress[] | undefined): RunSummary | null {
+  if (!rows) return null;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  let delivered = 0;
+  let failedAgain = 0;
+  let stillTrying = 0;
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r || r.status === "failed" || r.status === "skipped") failedAgain++;
+    else if (r.status === "delivered") delivered++;
+    else stillTrying++;
+  }
+  const ordered = ids.map((id) => byId.get(id)).filter((r): r is TransmissionProgress => !!r);
+  return { total: ids.length, delivered, failedAgain, stillTrying, finished: stillTrying === 0, rows: ordered };
+}
 
 /**
- * `Resend failed`: re-queues the failed transmissions of a chosen time range. The confirmation says
- * how many; the work runs slice by slice so the bar shows real progress, and ends with the count.
+ * The current `Resend failed` run of this browser tab, kept by the log (not the dialog) so it goes on
+ * in the background when the dialog closes, and in sessionStorage so it survives a reload. Polls the
+ * rows' statuses every 2 s (every 10 s after two minutes) until each has reached an end.
  */
-export function ResendFailedButton() {
+export function useResendRun() {
+  const qc = useQueryClient();
+  const run = useSyncExternalStore(runStore.subscribe, runStore.get, () => null);
   const [open, setOpen] = useState(false);
+  const q = useQuery({
+    queryKey: ["ontraport-resend-run", run?.startedAt ?? 0],
+    queryFn: ({ signal }) => fetchJson<{ rows: TransmissionProgress[] }>(`/api/ontraport/transmissions?ids=${run!.ids.join(",")}`, signal),
+    enabled: !!run && run.ids.length > 0,
+    refetchInterval: (query) => {
+      const s = run ? summarize(run.ids, query.state.data?.rows) : null;
+      if (!run || s?.finished) return false;
+      return Date.now() - run.startedAt > SLOW_AFTER_MS ? SLOW_MS : FAST_MS;
+    },
+  });
+  const summary = run ? summarize(run.ids, q.data?.rows) : null;
+  const finished = summary?.finished ?? false;
+  useEffect(() => {
+    // The run ended: the log and health show the outcome at once.
+    if (finished) void Promise.all([qc.invalidateQueries({ queryKey: ["ontraport-log"] }), qc.invalidateQueries({ queryKey: ["ontraport-health"] })]);
+  }, [finished, qc]);
+  const start = useCallback((ids: string[]) => runStore.set({ ids, startedAt: Date.now() }), []);
+  const dismiss = useCallback(() => runStore.set(null), []);
+  return { run, summary, error: q.error, open, setOpen, start, dismiss };
+}
+
+export type ResendRun = ReturnType<typeof useResendRun>;
+
+/** `Resend failed`: re-queues the failed transmissions the log's filters show, then follows each one. */
+export function ResendFailedButton({ filters, run }: { filters: LogFilters; run: ResendRun }) {
   return (
     <>
-      <Button variant="secondary" onClick={() => setOpen(true)}>
+      <Button variant="secondary" onClick={() => run.setOpen(true)}>
         <RotateCcw className="size-4" aria-hidden="true" />
         Resend failed
       </Button>
-      {open && <ResendFailedDialog onClose={() => setOpen(false)} />}
+      {run.open && <ResendFailedDialog filters={filters} run={run} />}
     </>
   );
 }
 
-function ResendFailedDialog({ onClose }: { onClose: () => void }) {
-  const qc = useQueryClient();
-  const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 86_400_000)));
-  const [to, setTo] = useState(() => localInput(new Date(Date.now() + 60_000)));
-  const [count, setCount] = useState<{ n: number; for: string } | null>(null);
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: "choose" });
-  const progressId = useId();
-  const key = `${from}|${to}`;
-
-  useEffect(() => {
-    const f = toIso(from);
-    const t = toIso(to);
-    if (!f || !t) return;
-    let live = true;
-    const timer = setTimeout(async () => {
-      const r = await countFailedTransmissions({ from: f, to: t });
-      if (!live) return;
-      if (r.error) {
-        const field = r.fieldErrors ? Object.keys(r.fieldErrors)[0] : undefined;
-        setError({ field, message: r.error });
-        setCount(null);
-      } else {
-        setError(null);
-        setCount({ n: r.data?.count ?? 0, for: key });
-      }
-    }, 250);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [from, to, key]);
-
-  const run = async () => {
-    const f = new Date(from).getTime();
-    const t = new Date(to).getTime();
-    const step = (t - f) / SLICES;
-    let requeued = 0;
-    setPhase({ kind: "running", done: 0, requeued });
-    for (let i = 0; i < SLICES; i++) {
-      const sliceFrom = new Date(f + step * i).toISOString();
-      const sliceTo = new Date(i === SLICES - 1 ? t : f + step * (i + 1)).toISOString();
-      const r = await resendFailedSlice({ from: sliceFrom, to: sliceTo });
-      if (r.error) {
-        setPhase({ kind: "choose" });
-        setError({ message: requeued > 0 ? `${r.error} ${requeued} were re-queued before this.` : r.error });
-        await qc.invalidateQueries({ queryKey: ["ontraport-log"] });
-        return;
-      }
-      requeued += r.data?.count ?? 0;
-      setPhase({ kind: "running", done: i + 1, requeued });
-    }
-    setPhase({ kind: "finished", requeued });
-    toast.success(`Re-queued ${requeued} failed ${requeued === 1 ? "transmission" : "transmissions"}.`);
-    await Promise.all([qc.invalidateQueries({ queryKey: ["ontraport-log"] }), qc.invalidateQueries({ queryKey: ["ontraport-health"] })]);
-  };
-
-  const ready = count !== null && count.for === key && !error;
-  const running = phase.kind === "running";
+/** Under the log's toolbar while a run goes on (or has ended and was not dismissed): its counts, and a way back to the list. */
+export function ResendRunPill({ run }: { run: ResendRun }) {
+  const s = run.summary;
+  if (!run.run || run.open) return null;
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && !running && onClose()}
-      title="Resend failed transmissions"
-      description="Failed transmissions created in this time range are queued again and sent with the current API key, oldest first."
-      footer={
-        phase.kind === "finished" ? (
-          <Button onClick={onClose}>Done</Button>
-        ) : (
-          <>
-            <Button variant="secondary" onClick={onClose} disabled={running}>
-              Cancel
-            </Button>
-            <Button onClick={run} disabled={!ready || count.n === 0} pending={running}>
-              {ready ? `Re-queue ${count.n} ${count.n === 1 ? "transmission" : "transmissions"}` : "Re-queue"}
-            </Button>
-          </>
-        )
-      }
-    >
-      {phase.kind === "choose" ? (
-        <div className="space-y-3">
-          <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-            <TextField label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} error={error?.field === "from" ? error.message : undefined} />
-            <TextField label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} error={error?.field === "to" ? error.message : undefined} />
-          </div>
-          <p role="status" className="text-sm text-zinc-700">
-            {error && !error.field ? (
-              <span className="text-red-800">{error.message}</span>
-            ) : ready ? (
-              count.n === 0 ? (
-                "No failed transmissions in this range."
-              ) : (
-                <>
-                  <strong>{count.n}</strong> failed {count.n === 1 ? "transmission" : "transmissions"} will be re-queued.
-                </>
-              )
-            ) : (
-              "Counting failed transmissions…"
-            )}
-          </p>
-        </div>
-      ) : (
-        <div className="space-y-2">
-          <label htmlFor={progressId} className="block text-sm text-zinc-800">
-            {phase.kind === "running" ? `Re-queuing… ${phase.requeued} so far` : `Re-queued ${phase.requeued} ${phase.requeued === 1 ? "transmission" : "transmissions"}. They are being sent now; watch the log.`}
-          </label>
-          <progress id={progressId} className="h-2 w-full accent-accent-600" max={SLICES} value={phase.kind === "running" ? phase.done : SLICES} />
-        </div>
+    <div role="status" className="flex flex-wrap items-center gap-2 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-800">
+      <RotateCcw className={`size-4 ${s && !s.finished ? "animate-spin [animation-duration:2s]" : ""}`} aria-hidden="true" />
+      <span>
+        {!s
+          ? "Resend failed: checking…"
+          : s.finished
+            ? `Resend failed finished: ${s.delivered} delivered, ${s.failedAgain} failed again.`
+            : `Resend failed: ${s.delivered} of ${s.total} delivered, ${s.stillTrying} still trying, ${s.failedAgain} failed again.`}
+      </span>
+      <Button size="sm" variant="secondary" onClick={() => run.setOpen(true)}>
+        Show progress
+      </Button>
+      {s?.finished && (
+        <Button size="sm" variant="ghost" aria-label="Dismiss the Resend failed summary" onClick={run.dismiss}>
+          <X className="size-4" aria-hidden="true" />
+        </Button>
       )}
-    </Dialog>
+    </div>
   );
 }
+

@@ -2,19 +2,21 @@
 
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
-import { Copy, Download, LifeBuoy } from "lucide-react";
+import { Check, Copy, Download, Link2, LifeBuoy } from "lucide-react";
 import { Dialog } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import type { TransmissionDetail } from "@/lib/ontraport/log/queries";
-import { TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
+import { LOG_PAGE_URL, PIXEL_RENDERED, TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
 import { prettyXmlText } from "@/lib/ontraport/xml/view";
 import { TransmissionStatusBadge } from "./status-badge";
 import { LocalTime, relativeTime } from "./local-time";
 import { XmlViewer } from "./xml-viewer";
 import { RestCalls } from "./rest-calls";
 import { copyText, fetchJson } from "./fetch-json";
+import { ResendButton } from "./resend-transmission";
 
 export type TransmissionDetailJson = TransmissionDetail & { supportDetails: string };
 
@@ -31,6 +33,41 @@ async function copy(text: string, what: string) {
   }
 }
 
+/** The absolute address of one transmission: the log opens its View (`?tx=<id>`). */
+export function transmissionUrl(id: string): string {
+  return `${window.location.origin}${LOG_PAGE_URL}?tx=${encodeURIComponent(id)}`;
+}
+
+/** Copies the transmission's address; the button says "Copied" for a moment and screen readers hear it. */
+function CopyLinkButton({ id }: { id: string }) {
+  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  const onClick = async () => {
+    try {
+      await copyText(transmissionUrl(id));
+      setCopied("yes");
+    } catch {
+      setCopied("failed");
+    }
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setCopied(null), 2500);
+  };
+  return (
+    <>
+      <Button variant="secondary" onClick={onClick}>
+        {copied === "yes" ? <Check className="size-4" aria-hidden="true" /> : <Link2 className="size-4" aria-hidden="true" />}
+        {copied === "yes" ? "Copied" : "Copy link"}
+      </Button>
+      <span className="sr-only" aria-live="polite">
+        {copied === "yes" ? "Link to this transmission copied." : copied === "failed" ? "The browser did not allow copying the link." : ""}
+      </span>
+    </>
+  );
+}
+
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
@@ -44,7 +81,20 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
  * The View dialog: the request XML, ONTRAPORT's answer, every attempt, the next retry, and what
  * ONTRAPORT support needs. Labelled by its title; Radix traps focus and closes on Escape.
  */
-export function TransmissionDialog({ id, title, open, onOpenChange }: { id: string | null; title: string; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function TransmissionDialog({
+  id,
+  title,
+  open,
+  onOpenChange,
+  onResent,
+}: {
+  id: string | null;
+  title: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** A copy was queued from this dialog (Review Order refreshes its list of transmissions). */
+  onResent?: (id: string) => void;
+}) {
   const [shownId, setShownId] = useState<string | null>(null);
   const current = shownId ?? id;
   const q = useQuery({
@@ -57,6 +107,7 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
     },
   });
   const t = q.data;
+  const pixel = t?.type === "conversion_pixel";
   const change = (o: boolean) => {
     if (!o) setShownId(null);
     onOpenChange(o);
@@ -70,24 +121,35 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
       description={t ? t.description : undefined}
       footer={
         t ? (
-          <>
-            <Button variant="secondary" onClick={() => copy(prettyXmlText(t.payload), "Request XML")}>
-              <Copy className="size-4" aria-hidden="true" />
-              Copy
-            </Button>
-            <a
-              href={`/api/ontraport/transmissions/${t.id}?format=xml`}
-              download
-              className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3.5 py-2 text-sm font-medium text-zinc-800 shadow-xs hover:bg-zinc-50"
-            >
-              <Download className="size-4" aria-hidden="true" />
-              Download .xml
-            </a>
+          <div className="flex w-full flex-wrap justify-end gap-2">
+            {t.resendable && <ResendButton size="md" target={{ id: t.id, name: transmissionName(t), type: t.type }} onQueued={onResent} />}
+            <CopyLinkButton id={t.id} />
+            {t.type === "conversion_pixel" ? (
+              <Button variant="secondary" onClick={() => copy(t.payload, "Pixel URL")}>
+                <Copy className="size-4" aria-hidden="true" />
+                Copy URL
+              </Button>
+            ) : t.protocol === "rest" ? null : (
+              <>
+                <Button variant="secondary" onClick={() => copy(prettyXmlText(t.payload), "Request XML")}>
+                  <Copy className="size-4" aria-hidden="true" />
+                  Copy
+                </Button>
+                <a
+                  href={`/api/ontraport/transmissions/${t.id}?format=xml`}
+                  download
+                  className="inline-flex items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-3.5 py-2 text-sm font-medium text-zinc-800 shadow-xs hover:bg-zinc-50"
+                >
+                  <Download className="size-4" aria-hidden="true" />
+                  Download .xml
+                </a>
+              </>
+            )}
             <Button variant="primary" onClick={() => copy(t.supportDetails, "Support details")}>
               <LifeBuoy className="size-4" aria-hidden="true" />
               Copy support details
             </Button>
-          </>
+          </div>
         ) : undefined
       }
     >
@@ -108,19 +170,21 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
         <div className="space-y-5">
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
             <Fact label="Status">
-              <TransmissionStatusBadge status={t.status} />
+              <TransmissionStatusBadge status={t.status} type={t.type} />
             </Fact>
             <Fact label="Type">
               {TYPE_LABELS[t.type]}
               {t.direction === "inbound" ? " (inbound)" : ""}
             </Fact>
-            <Fact label="Response code">{t.lastStatusCode ?? "—"}</Fact>
-            <Fact label="Attempts">{t.attempts}</Fact>
+            <Fact label="Response code">{pixel ? "—" : (t.lastStatusCode ?? "—")}</Fact>
+            <Fact label="Attempts">{pixel ? "—" : t.attempts}</Fact>
             <Fact label="Created">
               <LocalTime iso={t.createdAt} withSeconds />
             </Fact>
-            <Fact label={t.status === "delivered" ? "Delivered" : "Next retry"}>
-              {t.status === "delivered" ? (
+            <Fact label={pixel ? "Rendered" : t.status === "delivered" ? "Delivered" : "Next retry"}>
+              {pixel ? (
+                <LocalTime iso={t.createdAt} withSeconds />
+              ) : t.status === "delivered" ? (
                 <LocalTime iso={t.deliveredAt} withSeconds />
               ) : t.status === "pending" ? (
                 <>
@@ -133,12 +197,12 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
               ) : t.status === "sending" ? (
                 "Sending now"
               ) : t.status === "failed" ? (
-                "None: resend it by hand"
+                t.resendable ? "None: use Resend to send a copy" : "None"
               ) : (
                 "None"
               )}
             </Fact>
-            <Fact label="Trigger">{t.trigger === "manual" ? `Manual resend${t.triggeredByEmail ? ` by ${t.triggeredByEmail}` : ""}` : "Automatic"}</Fact>
+            <Fact label="Trigger">{pixel ? "The receipt was viewed" : t.trigger === "manual" ? `Manual resend${t.triggeredByEmail ? ` by ${t.triggeredByEmail}` : ""}` : "Automatic"}</Fact>
             <Fact label="Order">
               {t.orderId ? (
                 <Link href={`/orders/${encodeURIComponent(t.orderId)}`} className="font-medium text-accent-700 underline">
@@ -170,55 +234,72 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
               )}
             </p>
           )}
-          {t.protocol === "rest" ? <RestCalls attempts={t.attemptsList} /> : null}
-          <section aria-labelledby="tx-request" hidden={t.protocol === "rest"}>
-            <h3 id="tx-request" className="mb-1 text-sm font-semibold text-zinc-900">
-              Request {t.type === "conversion_pixel" ? "(pixel URL)" : "XML"}
-            </h3>
-            <XmlViewer payload={t.payload} label="Request XML" />
-            <p className="mt-1 text-xs text-zinc-500">The API key is never stored with a transmission, so it never appears here.</p>
-          </section>
-          <section aria-labelledby="tx-response" hidden={t.protocol === "rest"}>
-            <h3 id="tx-response" className="mb-1 text-sm font-semibold text-zinc-900">
-              Response {t.lastStatusCode ? `(${t.lastStatusCode})` : ""}
-            </h3>
-            {t.lastResponseBody ? <XmlViewer payload={t.lastResponseBody} label="Response body" /> : <p className="text-sm text-zinc-600">No response yet.</p>}
-          </section>
-          <section aria-labelledby="tx-attempts">
-            <h3 id="tx-attempts" className="mb-1 text-sm font-semibold text-zinc-900">
-              Attempts
-            </h3>
-            {t.attemptsList.length === 0 ? (
-              <p className="text-sm text-zinc-600">No attempt yet.</p>
-            ) : (
-              <div className="overflow-x-auto rounded-md border border-zinc-200">
-                <table className="min-w-full divide-y divide-zinc-200 text-sm" aria-labelledby="tx-attempts">
-                  <thead className="bg-zinc-50">
-                    <tr>
-                      {["#", "Time", "Status code", "Duration", "Error"].map((h) => (
-                        <th key={h} scope="col" className="px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
-                          {h}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-zinc-100">
-                    {t.attemptsList.map((a) => (
-                      <tr key={a.attemptNo}>
-                        <td className="px-3 py-1.5">{a.attemptNo}</td>
-                        <td className="px-3 py-1.5">
-                          <LocalTime iso={a.startedAt} withSeconds />
-                        </td>
-                        <td className="px-3 py-1.5">{a.statusCode ?? "No response"}</td>
-                        <td className="px-3 py-1.5">{a.durationMs} ms</td>
-                        <td className="px-3 py-1.5 text-zinc-700">{a.error ?? "—"}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
+          {pixel ? (
+            <section aria-labelledby="tx-request">
+              <h3 id="tx-request" className="mb-1 text-sm font-semibold text-zinc-900">
+                Pixel URL
+              </h3>
+              <pre aria-label="Pixel URL" tabIndex={0} className="whitespace-pre-wrap break-all rounded-md border border-zinc-200 bg-zinc-50 p-3 font-mono text-xs leading-5 text-zinc-900 focus:outline-none focus:ring-2 focus:ring-accent-100">
+                {t.payload}
+              </pre>
+              <p className="mt-2 text-sm text-zinc-700">
+                {PIXEL_RENDERED}: the receipt showed ONTRAPORT&apos;s 1×1 conversion image with this address. The shopper&apos;s browser loads it from ONTRAPORT directly,
+                so cartlink cannot know whether it arrived. It fires once per order and cannot be resent.
+              </p>
+            </section>
+          ) : (
+            <>
+              {t.protocol === "rest" ? <RestCalls attempts={t.attemptsList} /> : null}
+              <section aria-labelledby="tx-request" hidden={t.protocol === "rest"}>
+                <h3 id="tx-request" className="mb-1 text-sm font-semibold text-zinc-900">
+                  Request XML
+                </h3>
+                <XmlViewer payload={t.payload} label="Request XML" />
+                <p className="mt-1 text-xs text-zinc-500">The API key is never stored with a transmission, so it never appears here.</p>
+              </section>
+              <section aria-labelledby="tx-response" hidden={t.protocol === "rest"}>
+                <h3 id="tx-response" className="mb-1 text-sm font-semibold text-zinc-900">
+                  Response {t.lastStatusCode ? `(${t.lastStatusCode})` : ""}
+                </h3>
+                {t.lastResponseBody ? <XmlViewer payload={t.lastResponseBody} label="Response body" /> : <p className="text-sm text-zinc-600">No response yet.</p>}
+              </section>
+              <section aria-labelledby="tx-attempts">
+                <h3 id="tx-attempts" className="mb-1 text-sm font-semibold text-zinc-900">
+                  Attempts
+                </h3>
+                {t.attemptsList.length === 0 ? (
+                  <p className="text-sm text-zinc-600">No attempt yet.</p>
+                ) : (
+                  <div className="overflow-x-auto rounded-md border border-zinc-200">
+                    <table className="min-w-full divide-y divide-zinc-200 text-sm" aria-labelledby="tx-attempts">
+                      <thead className="bg-zinc-50">
+                        <tr>
+                          {["#", "Time", "Status code", "Duration", "Error"].map((h) => (
+                            <th key={h} scope="col" className="px-3 py-1.5 text-left text-xs font-semibold uppercase tracking-wide text-zinc-600">
+                              {h}
+                            </th>
+                          ))}
+                        </tr>
+                      </thead>
+                      <tbody className="divide-y divide-zinc-100">
+                        {t.attemptsList.map((a) => (
+                          <tr key={a.attemptNo}>
+                            <td className="px-3 py-1.5">{a.attemptNo}</td>
+                            <td className="px-3 py-1.5">
+                              <LocalTime iso={a.startedAt} withSeconds />
+                            </td>
+                            <td className="px-3 py-1.5">{a.statusCode ?? "No response"}</td>
+                            <td className="px-3 py-1.5">{a.durationMs} ms</td>
+                            <td className="px-3 py-1.5 text-zinc-700">{a.error ?? "—"}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                )}
+              </section>
+            </>
+          )}
         </div>
       ) : null}
     </Dialog>
@@ -227,13 +308,14 @@ export function TransmissionDialog({ id, title, open, onOpenChange }: { id: stri
 
 /** A `View` button that opens the dialog for one transmission (Review Order's list uses it too). */
 export function ViewTransmissionButton({ id, name }: { id: string; name: string }) {
+  const router = useRouter();
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => setOpen(true)}>
         View
       </Button>
-      {open && <TransmissionDialog id={id} title={name} open={open} onOpenChange={setOpen} />}
+      {open && <TransmissionDialog id={id} title={name} open={open} onOpenChange={setOpen} onResent={() => router.refresh()} />}
     </>
   );
 }

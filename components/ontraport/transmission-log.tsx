@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -13,9 +14,12 @@ import type { LogPage, LogRow } from "@/lib/ontraport/log/queries";
 import { LOG_PARAM_NAMES, LOG_STATUSES, LOG_STATUS_LABELS, LOG_TYPES, TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
 import { TransmissionStatusBadge } from "./status-badge";
 import { LocalTime } from "./local-time";
-import { TransmissionDialog } from "./transmission-dialog";
 import { fetchJson } from "./fetch-json";
-import { ResendFailedButton } from "./resend-failed";
+import { ResendFailedButton, ResendRunPill, useResendRun } from "./resend-failed";
+import { ResendButton } from "./resend-transmission";
+
+// View is loaded when first opened (or when `?tx=` asks for it): the log's first load stays within its JavaScript budget.
+const TransmissionDialog = dynamic(() => import("./transmission-dialog").then((m) => m.TransmissionDialog), { ssr: false });
 
 export const LOG_REFRESH_MS = 4_000;
 const COLUMNS = ["Type", "Status", "Description", "Response Code", "Attempts", "Time"] as const;
@@ -103,7 +107,28 @@ export function TransmissionLog() {
     if (atTopViaNewer) router.replace(pathWithout(pathname, sp, ["cursor", "dir", "seen"]), { scroll: false });
   }, [atTopViaNewer, pathname, router, sp]);
 
-  const [viewing, setViewing] = useState<LogRow | null>(null);
+  // `?tx=<id>` opens that transmission's View: a link to one transmission. Opening and closing
+  // change the URL (router.replace, the filters kept); until it catches up, the click decides.
+  const txParam = sp.get("tx");
+  const [local, setLocal] = useState<{ id: string | null; for: string | null } | null>(null);
+  const viewingId = local && local.for === txParam ? local.id : txParam;
+  const [viewingName, setViewingName] = useState<string>("Transmission");
+  const setTx = (id: string | null) => {
+    setLocal({ id, for: txParam });
+    const rendered = sp.toString();
+    const from = requested.current && requested.current.base === rendered ? requested.current.next : rendered;
+    const next = new URLSearchParams(from);
+    if (id) next.set("tx", id);
+    else next.delete("tx");
+    const s = next.toString();
+    requested.current = { base: rendered, next: s };
+    router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
+  };
+  const view = (r: LogRow) => {
+    setViewingName(transmissionName(r));
+    setTx(r.id);
+  };
+  const run = useResendRun();
 
   const onSearch = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -145,9 +170,10 @@ export function TransmissionLog() {
           </Button>
         )}
         <div className="ml-auto">
-          <ResendFailedButton />
+          <ResendFailedButton filters={{ type: params.get("type") ?? "", status: params.get("status") ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "", q: params.get("q") ?? "" }} run={run} />
         </div>
       </div>
+      <ResendRunPill run={run} />
       <p className="sr-only" aria-live="polite">
         {fresh.n > 0 ? `${fresh.n} new ${fresh.n === 1 ? "transmission" : "transmissions"} at the top of the log.` : ""}
       </p>
@@ -185,7 +211,9 @@ export function TransmissionLog() {
                   {c}
                 </Th>
               ))}
-              <td className="px-3 py-2" />
+              <th scope="col" className="sticky right-0 bg-zinc-50 px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </THead>
           <TBody>
@@ -208,7 +236,7 @@ export function TransmissionLog() {
                         {r.trigger === "manual" && <span className="ml-1 text-xs text-zinc-500">(manual)</span>}
                       </Td>
                       <Td>
-                        <TransmissionStatusBadge status={r.status} />
+                        <TransmissionStatusBadge status={r.status} type={r.type} />
                         {r.lastError && r.status !== "delivered" && r.status !== "pending" && r.status !== "sending" && (
                           <p className="mt-1 max-w-[18rem] truncate text-xs text-zinc-600" title={r.lastError}>
                             {r.status === "held" && r.orderId ? (
@@ -223,14 +251,18 @@ export function TransmissionLog() {
                       </Td>
                       <Td className="max-w-md">{r.description}</Td>
                       <Td className="text-right tabular-nums">{r.lastStatusCode ?? "—"}</Td>
-                      <Td className="text-right tabular-nums">{r.attempts}</Td>
+                      <Td className="text-right tabular-nums">{r.type === "conversion_pixel" ? "—" : r.attempts}</Td>
                       <Td className="whitespace-nowrap">
                         <LocalTime iso={r.createdAt} withSeconds />
                       </Td>
-                      <Td className="text-right">
-                        <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => setViewing(r)}>
-                          View
-                        </Button>
+                      <Td className="sticky right-0 bg-white text-right shadow-[-6px_0_6px_-6px_rgba(0,0,0,0.15)]">
+                        {/* Pinned to the right edge; on a phone the buttons stack so Type and Status stay in view. */}
+                        <div className="flex flex-col items-stretch gap-1.5 sm:flex-row sm:justify-end">
+                          <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => view(r)}>
+                            View
+                          </Button>
+                          {r.resendable && <ResendButton target={{ id: r.id, name, type: r.type }} />}
+                        </div>
                       </Td>
                     </Tr>
                   );
@@ -261,7 +293,7 @@ export function TransmissionLog() {
           </Button>
         </div>
       </nav>
-      {viewing && <TransmissionDialog id={viewing.id} title={transmissionName(viewing)} open onOpenChange={(o) => !o && setViewing(null)} />}
+      {viewingId && <TransmissionDialog key={viewingId} id={viewingId} title={viewingName} open onOpenChange={(o) => !o && setTx(null)} />}
     </div>
   );
 }

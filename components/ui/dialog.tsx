@@ -2,11 +2,13 @@
 
 import * as D from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 import { cn } from "./cn";
 
 /**
  * Accessible modal dialog (Radix): focus is trapped inside, Escape closes it, and it is labelled by its title.
+ * Closing returns focus to what opened it: the `trigger`, else the element that had focus when it
+ * opened (a row's button, a menu's item's button), when that is still on the page.
  */
 export function Dialog({
   open,
@@ -27,6 +29,7 @@ export function Dialog({
   wide?: boolean;
   trigger?: ReactNode;
 }) {
+  const opener = useRef<HTMLElement | null>(null);
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       {trigger && <D.Trigger asChild>{trigger}</D.Trigger>}
@@ -38,6 +41,17 @@ export function Dialog({
             wide ? "max-w-5xl" : "max-w-lg",
           )}
           {...(description ? {} : { "aria-describedby": undefined })}
+          onOpenAutoFocus={() => {
+            // Called before focus moves in: what has focus now opened the dialog.
+            const el = document.activeElement;
+            opener.current = el instanceof HTMLElement && el !== document.body ? el : null;
+          }}
+          onCloseAutoFocus={(e) => {
+            const el = opener.current;
+            if (trigger || !el?.isConnected) return;
+            e.preventDefault();
+            el.focus();
+          }}
         >
           <div className="mb-3 flex items-start justify-between gap-4">
             <D.Title className="text-lg font-semibold text-zinc-900">{title}</D.Title>

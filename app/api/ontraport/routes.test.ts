@@ -19,6 +19,7 @@ describe("Transmission Log routes", () => {
   let demoId = "";
   let logGET: (r: NextRequest) => Promise<Response>;
   let detailGET: (r: NextRequest, ctx: { params: Promise<{ id: string }> }) => Promise<Response>;
+  let statusesGET: (r: NextRequest) => Promise<Response>;
 
   beforeAll(async () => {
     t = await openTestDatabase("pglite");
@@ -47,6 +48,7 @@ describe("Transmission Log routes", () => {
     process.env.CARTLINK_ENCRYPTION_KEY ??= "a".repeat(64);
     ({ GET: logGET } = await import("./log/route"));
     ({ GET: detailGET } = await import("./transmissions/[id]/route"));
+    ({ GET: statusesGET } = await import("./transmissions/route"));
   }, 120_000);
 
   afterAll(async () => {
@@ -90,5 +92,18 @@ describe("Transmission Log routes", () => {
     expect((await detailGET(req("/api/ontraport/transmissions/nope"), { params: Promise.resolve({ id: "nope" }) })).status).toBe(404);
     const page = (await (await logGET(req(`/api/ontraport/log?q=${demoId}`))).json()) as { rows: unknown[] };
     expect(page.rows).toEqual([]);
+  });
+
+  it("gives the statuses of the session's merchant's transmissions only (Resend failed's progress)", async () => {
+    who.current = null;
+    expect((await statusesGET(req(`/api/ontraport/transmissions?ids=${demoId}`))).status).toBe(401);
+    who.current = as["support@demo.test"]!;
+    const mine = (await (await statusesGET(req(`/api/ontraport/transmissions?ids=${demoId}`))).json()) as { rows: Array<{ id: string; status: string }> };
+    expect(mine.rows).toMatchObject([{ id: demoId, status: "delivered" }]);
+    expect((await statusesGET(req("/api/ontraport/transmissions?ids=nope"))).status).toBe(400);
+    expect((await statusesGET(req("/api/ontraport/transmissions"))).status).toBe(400);
+    who.current = as["admin@acme.test"]!;
+    const theirs = (await (await statusesGET(req(`/api/ontraport/transmissions?ids=${demoId}`))).json()) as { rows: unknown[] };
+    expect(theirs.rows).toEqual([]);
   });
 });

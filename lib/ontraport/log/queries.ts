@@ -43,6 +43,8 @@ interface TransmissionFacts {
   trigger: "automatic" | "manual";
   /** Why it failed, is paused, held or skipped, in words (the log shows it under the status). */
   lastError: string | null;
+  /** A person may resend it from the log: outbound, a Sale, Refund, Auto Order Status or Affiliate, with a request. */
+  resendable: boolean;
 }
 
 export interface LogRow extends TransmissionFacts {
@@ -114,6 +116,9 @@ function filterConditions(merchantId: string, f: LogFilter): SQL[] {
   return where;
 }
 
+/** SQL: the row can be resent by hand (lib/ontraport/engine/outbox.ts `resendTransmission` says why not). */
+const resendableSql = sql<boolean>`(${transmissions.direction} = 'outbound' and ${transmissions.type} in ('sale', 'refund', 'auto_order_status', 'affiliate') and ${transmissions.payload} <> '')`;
+
 const rowColumns = {
   id: transmissions.id,
   type: transmissions.type,
@@ -126,6 +131,7 @@ const rowColumns = {
   attempts: transmissions.attempts,
   trigger: transmissions.trigger,
   lastError: transmissions.lastError,
+  resendable: resendableSql,
   createdAt: transmissions.createdAt,
   nextAttemptAt: transmissions.nextAttemptAt,
   deliveredAt: transmissions.deliveredAt,
@@ -153,6 +159,7 @@ function commonFields(r: Omit<RawRow, "createdAtText">) {
     attempts: r.attempts,
     trigger: r.trigger,
     lastError: r.lastError,
+    resendable: Boolean(r.resendable),
     createdAt: r.createdAt.toISOString(),
     nextAttemptAt: r.nextAttemptAt.toISOString(),
     deliveredAt: r.deliveredAt ? r.deliveredAt.toISOString() : null,
@@ -313,8 +320,9 @@ export async function getTransmission(db: Db, { merchantId, id }: { merchantId: 
           .orderBy(sql`${transmissions.seq} desc`)
           .limit(1)
       : [];
+  const resendable = r.direction === "outbound" && ["sale", "refund", "auto_order_status", "affiliate"].includes(r.type) && r.payload !== "";
   return {
-    ...commonFields(r),
+    ...commonFields({ ...r, resendable }),
     updatedAt: r.updatedAt.toISOString(),
     payload: r.payload,
     waitingForSaleId: sale?.id ?? null,
@@ -508,4 +516,49 @@ export async function getResendFacts(db: Db, { merchantId, orderId }: { merchant
   if (!order) return null;
   const { method } = await getKeyState(db, { merchantId });
   return { method, order };
+}
+
+/** `Resend failed` takes at most this many at a time, oldest first, and follows each to its end. */
+export const RESEND_FAILED_LIMIT = 200;
+
+/** The failed transmissions `Resend failed` would re-queue under the log's filters (a Status filter other than Failed matches none). */
+function failedMatching(merchantId: string, f: LogFilter): SQL[] | null {
+  if (f.status && f.status !== "failed") return null;
+  return [...filterConditions(merchantId, { ...f, status: "failed" }), eq(transmissions.direction, "outbound"), sql`${transmissions.payload} <> ''`];
+}
+
+/** How many failed transmissions match the log's filters (what `Resend failed` offers to re-queue). */
+export async function countFailedMatching(db: Db, { merchantId, filter }: { merchantId: string; filter: LogFilter }): Promise<number> {
+  const where = failedMatching(merchantId, filter);
+  if (!where) return 0;
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(transmissions).where(and(...where));
+  return Number(row?.n ?? 0);
+}
+
+/** The oldest failed transmissions matching the log's filters, at most RESEND_FAILED_LIMIT. */
+export async function failedMatchingIds(db: Db, { merchantId, filter, limit = RESEND_FAILED_LIMIT }: { merchantId: string; filter: LogFilter; limit?: number }): Promise<string[]> {
+  const where = failedMatching(merchantId, filter);
+  if (!where) return [];
+  const rows = await db.select({ id: transmissions.id }).from(transmissions).where(and(...where)).orderBy(...OLDEST_FIRST).limit(limit);
+  return rows.map((r) => r.id);
+}
+
+export interface TransmissionProgress {
+  id: string;
+  type: TransmissionType;
+  status: TransmissionStatus;
+  orderId: string | null;
+  description: string;
+  lastError: string | null;
+  attempts: number;
+}
+
+/** Where some transmissions stand now (Resend failed follows its rows); other merchants' ids are left out. */
+export async function getTransmissionStatuses(db: Db, { merchantId, ids }: { merchantId: string; ids: string[] }): Promise<TransmissionProgress[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (!valid.length) return [];
+  return db
+    .select({ id: transmissions.id, type: transmissions.type, status: transmissions.status, orderId: transmissions.orderId, description: transmissions.description, lastError: transmissions.lastError, attempts: transmissions.attempts })
+    .from(transmissions)
+    .where(and(eq(transmissions.merchantId, merchantId), inArray(transmissions.id, valid)));
 }

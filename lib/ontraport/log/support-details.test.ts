@@ -51,6 +51,19 @@ describe("supportDetails", () => {
     expect(t).toContain("Order: (not about an order)");
     expect(t).toContain("Example contact: (none on this entry)");
   });
+
+  it("says a Conversion Pixel was rendered on the receipt, with its URL, not delivered with attempts", () => {
+    const url = "https://x.ontraport.test/p?order_id=DEMO-0000042";
+    const t = supportDetails({
+      ...input,
+      method: "pixel",
+      transmission: { ...input.transmission, type: "conversion_pixel", status: "delivered", deliveredAt: "2026-11-25T17:00:00.000Z", lastStatusCode: null, lastError: null, lastResponseBody: null, payload: url, attemptsList: [] },
+    });
+    expect(t).toContain("Status: Rendered on the receipt");
+    expect(t).not.toContain("Status: Delivered");
+    expect(t).toContain(`Pixel URL\n${url}`);
+    expect(t).not.toContain("Attempts (");
+  });
 });
 
 describe("supportDetails over REST", () => {

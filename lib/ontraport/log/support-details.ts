@@ -1,5 +1,5 @@
 import { prettyXmlText, redactSecrets } from "../xml/view";
-import { TYPE_LABELS, LOG_STATUS_LABELS, logStatusOf } from "./words";
+import { TYPE_LABELS, LOG_STATUS_LABELS, logStatusOf, PIXEL_RENDERED } from "./words";
 import type { TransmissionStatus, TransmissionType } from "@/lib/db/schema/ontraport";
 
 export interface SupportDetailsInput {
@@ -43,6 +43,7 @@ const METHOD_WORDS = { off: "Off (integration not active)", api: "API Integratio
  */
 export function supportDetails(input: SupportDetailsInput): string {
   const t = input.transmission;
+  const pixel = t.type === "conversion_pixel";
   const email = t.email ?? input.order?.email ?? "(none on this entry)";
   const orderId = t.orderId ?? input.order?.id ?? null;
   const storefront = input.order ? `${(input.publicUrl ?? "").replace(/\/$/, "")}/store/${input.merchant.id}/${input.order.themeCode}` : null;
@@ -62,23 +63,27 @@ export function supportDetails(input: SupportDetailsInput): string {
     "Transmission Log entry",
     `  Transmission id: ${t.id}`,
     `  Type: ${TYPE_LABELS[t.type]}`,
-    `  Status: ${LOG_STATUS_LABELS[logStatusOf(t.status)]}${t.trigger === "manual" ? " (manual resend)" : ""}`,
+    `  Status: ${pixel && t.status === "delivered" ? `${PIXEL_RENDERED} (the shopper's browser loads it; whether it arrived is not known)` : LOG_STATUS_LABELS[logStatusOf(t.status)]}${t.trigger === "manual" ? " (manual resend)" : ""}`,
     `  Description: ${t.description}`,
     `  Created: ${t.createdAt}`,
-    ...(t.deliveredAt ? [`  Delivered: ${t.deliveredAt}`] : []),
+    ...(t.deliveredAt && !pixel ? [`  Delivered: ${t.deliveredAt}`] : []),
     ...(t.status === "pending" || t.status === "paused" ? [`  Next attempt: ${t.nextAttemptAt}`] : []),
     `  Response code: ${t.lastStatusCode ?? "(none yet)"}`,
     ...(t.lastError ? [`  Error: ${redactSecrets(t.lastError)}`] : []),
     ...(t.lastResponseBody ? [`  Response body: ${redactSecrets(t.lastResponseBody)}`] : []),
-    "",
-    `Attempts (${t.attemptsList.length})`,
-    ...(t.attemptsList.length === 0
-      ? ["  (none yet)"]
-      : t.attemptsList.map((a) => `  #${a.attemptNo} ${a.startedAt}  ${a.statusCode ?? "no response"}  ${a.durationMs} ms${a.error ? `  ${redactSecrets(a.error)}` : ""}`)),
-    "",
-    ...(t.protocol === "rest"
-      ? ["Calls of the last attempt (ONTRAPORT REST API)", redactSecrets(t.attemptsList.at(-1)?.requestPayload ?? "(none yet)").trimEnd()]
-      : ["Request", prettyXmlText(t.payload).trimEnd()]),
+    ...(pixel
+      ? ["", "Pixel URL", t.payload]
+      : [
+          "",
+          `Attempts (${t.attemptsList.length})`,
+          ...(t.attemptsList.length === 0
+            ? ["  (none yet)"]
+            : t.attemptsList.map((a) => `  #${a.attemptNo} ${a.startedAt}  ${a.statusCode ?? "no response"}  ${a.durationMs} ms${a.error ? `  ${redactSecrets(a.error)}` : ""}`)),
+          "",
+          ...(t.protocol === "rest"
+            ? ["Calls of the last attempt (ONTRAPORT REST API)", redactSecrets(t.attemptsList.at(-1)?.requestPayload ?? "(none yet)").trimEnd()]
+            : ["Request", prettyXmlText(t.payload).trimEnd()]),
+        ]),
   ];
   return lines.join("\n") + "\n";
 }

@@ -61,3 +61,12 @@ export function transmissionName(t: { type: TransmissionType; orderId: string | 
  * so the log's client component does not ship zod to the browser (about 43 kB gzipped).
  */
 export const LOG_PARAM_NAMES = ["type", "status", "from", "to", "q", "cursor", "dir", "seen"] as const;
+
+/** A Conversion Pixel's status: the receipt rendered it; whether the shopper's browser loaded it, the server cannot know. */
+export const PIXEL_RENDERED = "Rendered on the receipt";
+
+/** Types a person may resend from the log (lib/ontraport/engine/outbox.ts RESENDABLE_TYPES). */
+export const RESENDABLE_LOG_TYPES: readonly TransmissionType[] = ["sale", "refund", "auto_order_status", "affiliate"];
+
+/** The full-width Transmission Log; `?tx=<id>` opens one transmission's View. */
+export const LOG_PAGE_URL = "/configuration/external-integrations/ontraport/log";
