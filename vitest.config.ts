@@ -6,17 +6,17 @@ export default defineConfig({
     alias: {
       "@": fileURLToPath(new URL("./", import.meta.url)),
       // `server-only` throws outside React Server Components; tests are server code.
-      "server-only": fileURLToPath(new URL("./lib/testing/server-only-stub.ts", import.meta.url)),
+      "server-only": fileURLToPath(new URL("./tools/testing/server-only-stub.ts", import.meta.url)),
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "tools/**/*.test.ts"],
     exclude: ["e2e/**", "node_modules/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    setupFiles: ["lib/testing/fast-check-setup.ts"],
+    setupFiles: ["tools/testing/fast-check-setup.ts"],
     // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses: let Vite resolve it.
     server: { deps: { inline: ["next-auth"] } },
   },

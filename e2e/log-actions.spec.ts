@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { SimClient } from "@/lib/ontraport-sim/client";
+import { SimClient } from "@/tools/ontraport-sim/client";
 import { ensureApiIntegration, openFirstOrderIn, screenshot, SIM_URL, storageStateFor } from "./support";
 
 /**

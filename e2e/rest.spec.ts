@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { SimClient } from "@/lib/ontraport-sim/client";
+import { SimClient } from "@/tools/ontraport-sim/client";
 import { ensureApiIntegration, screenshot, SIM_URL, storageStateFor } from "./support";
 
 /**

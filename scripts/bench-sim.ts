@@ -19,8 +19,8 @@ import { connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { SAMPLE_SALE } from "../lib/ontraport-sim/samples";
-import type { SimStats } from "../lib/ontraport-sim/types";
+import { SAMPLE_SALE } from "../tools/ontraport-sim/samples";
+import type { SimStats } from "../tools/ontraport-sim/types";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TSX = fileURLToPath(new URL("../node_modules/.bin/tsx", import.meta.url));
@@ -172,7 +172,7 @@ async function getJson<T>(url: string): Promise<T> {
 
 async function inProcessStartup(): Promise<{ importMs: number; listenMs: number }> {
   const t0 = performance.now();
-  const { startSimulator } = await import("../lib/ontraport-sim/server");
+  const { startSimulator } = await import("../tools/ontraport-sim/server");
   const t1 = performance.now();
   const sim = await startSimulator({ port: 0 });
   const t2 = performance.now();

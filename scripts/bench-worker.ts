@@ -1,5 +1,5 @@
 /**
- * The standalone worker (`scripts/worker.ts`) for the memory benchmark (lib/bench/outbox/memory.ts):
+ * The standalone worker (`scripts/worker.ts`) for the memory benchmark (tools/bench/outbox/memory.ts):
  * the same worker built the same way from the environment, that also prints one JSON line a second
  * on stdout: `{"finished", "rss", "heapUsed", "heapTotal", "external"}` (bytes), measured after a full
  * garbage collection when node runs with --expose-gc. SIGTERM stops it as `npm run worker` stops.

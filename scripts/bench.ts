@@ -11,8 +11,8 @@
  * embedded|standalone --port --sim-port).
  */
 import { parseArgs } from "node:util";
-import { BENCHMARKS } from "@/lib/bench/registry";
-import type { BenchResult } from "@/lib/bench/types";
+import { BENCHMARKS } from "@/tools/bench/registry";
+import type { BenchResult } from "@/tools/bench/types";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -105,6 +105,8 @@ const RULES: Array<(e: Edge) => string | null> = [
   },
   (e) => (under(e.from, "lib/orders") && under(e.to, "lib/ontraport") ? "lib/orders imports lib/ontraport" : null),
   (e) => (under(e.from, "components") && under(e.to, "lib/db/client") ? "components imports lib/db/client" : null),
+  // tools/ (the simulator, benchmarks, test helpers) may use the product; the product never uses tools/.
+  (e) => ((under(e.from, "lib") || under(e.from, "app") || under(e.from, "components")) && under(e.to, "tools") ? "product code imports tools/" : null),
 ];
 
 /** Strongly connected components (Tarjan) of the graph between lib/ top-level folders and files. */

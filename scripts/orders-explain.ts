@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/client";
-import { openTestDatabase } from "@/lib/testing/db";
+import { openTestDatabase } from "@/tools/testing/db";
 import { countOrdersByStage, listOrders } from "@/lib/orders/queries";
 
 const N = Number(process.env.ORDERS ?? 100_000);

@@ -1,5 +1,5 @@
 /**
- * `npm run sim`: run the ONTRAPORT simulator standalone (see lib/ontraport-sim/README.md).
+ * `npm run sim`: run the ONTRAPORT simulator standalone (see tools/ontraport-sim/README.md).
  *
  *   npm run sim -- --port 4010 --rate-limit 180 --key demo-key --key other-key
  *   SIM_HOST=127.0.0.1 SIM_PORT=4010 SIM_RATE_LIMIT=180 SIM_KEYS=demo-key,other-key npm run sim
@@ -7,8 +7,8 @@
  * Flags win over the environment; keys from both are added together.
  */
 import { parseArgs } from "node:util";
-import { MAX_LATENCY_MS } from "../lib/ontraport-sim/latency";
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startSimulator } from "../lib/ontraport-sim/server";
+import { MAX_LATENCY_MS } from "../tools/ontraport-sim/latency";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMIT, startSimulator } from "../tools/ontraport-sim/server";
 
 const USAGE = `usage: npm run sim -- [--host 127.0.0.1] [--port 4010] [--rate-limit 180] [--key KEY]...
                         [--latency-ms 0] [--jitter-ms 0] [--rest-account APPID:KEY]...

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { affiliates, domainEvents } from "@/lib/db/schema";
 import { insertOrder } from "@/lib/orders/create";
 import { createAffiliate, listAffiliates, setAffiliateApproval } from "./queries";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { encode } from "next-auth/jwt";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { users, userSessions } from "@/lib/db/schema";
 

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { rowsOf } from "@/lib/db/client";
-import { wholeDatabaseText } from "@/lib/testing/db-text";
+import { wholeDatabaseText } from "@/tools/testing/db-text";
 import { autoOrders } from "@/lib/db/schema";
 import { chargeCard } from "@/lib/orders/auto-orders";
 

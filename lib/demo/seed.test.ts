@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq, sql } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { affiliates, autoOrders, items, orders, refunds, themes, users } from "@/lib/db/schema";
 import { seedDemo } from "./seed";
 

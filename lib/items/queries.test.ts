@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { auditLog, items, themes } from "@/lib/db/schema";
 import { createItem, duplicateItem, getItem, itemsSharingProductName, listItems, setItemInactive, updateItem } from "./queries";
 import { createTheme, renameTheme } from "@/lib/themes/queries";

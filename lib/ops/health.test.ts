@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { merchants, transmissions, workerHeartbeats } from "@/lib/db/schema";
 import { checkHealth } from "./health";
 

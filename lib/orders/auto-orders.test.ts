@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tokenizeCard } from "@/lib/store/payments";
 import { eq } from "drizzle-orm";
 import { autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
 import { afterDecline, cancelAutoOrder, chargeCard, listAutoOrders, nextAttemptAfter, reactivateAutoOrder, rebillNow, runDueRebills, updateCardOnFile } from "./auto-orders";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { wholeDatabaseText } from "@/lib/testing/db-text";
+import { wholeDatabaseText } from "@/tools/testing/db-text";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { affiliates, autoOrders, domainEvents, orderLines, orders } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/demo/seed";
 import { addFrequency, placeOrder, type CheckoutInput } from "./checkout";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog, items, merchants, orderLines, orders } from "@/lib/db/schema";
 import { loadSale } from "@/lib/ontraport/engine/snapshots";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
 import { correctOrderItems } from "./edit-items";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { auditLog, orders } from "@/lib/db/schema";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
 import { customerSchema, updateOrderCustomer } from "./edit";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ORDER_STAGES, orders } from "@/lib/db/schema";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders } from "./queries";
 
 describe.each(testBackends())("order queries on %s", (kind) => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { eq } from "drizzle-orm";
 import { domainEvents, orderLines, orders, refunds } from "@/lib/db/schema";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
 import { applyRefund, mayRefund, planRefund, refundable, refundOrder, type RefundableOrder, type RefundRequest } from "./refunds";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { ORDER_STAGES, domainEvents, orders, orderStageHistory } from "@/lib/db/schema";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
 import type { PaymentStatus, Stage } from "./paid";
 import { availableActions, moveOrder, planMove, STAGE_ACTIONS, type StageAction } from "./stages";

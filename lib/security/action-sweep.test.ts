@@ -8,11 +8,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { users, userSessions } from "@/lib/db/schema";
 
-import { who } from "@/lib/testing/mock-session";
+import { who } from "@/tools/testing/mock-session";
 
 /** Actions a shopper or an anonymous visitor may call, and why. */
 const PUBLIC_ACTIONS: Record<string, string> = {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { and, eq, sql } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, autoOrders, domainEvents, items, orderLines, orders, refunds, transmissions } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";

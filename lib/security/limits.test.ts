@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { regeneratePollingKey } from "@/lib/ontraport/config/polling-key";
 import { placeOrderLimited, type CheckoutInput } from "@/lib/orders/checkout";

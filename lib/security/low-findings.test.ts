@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { z } from "zod";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
-import { who } from "@/lib/testing/mock-session";
+import { who } from "@/tools/testing/mock-session";
 import { checkedText, cleanSearch, decodeSegment, ECHO_LIMIT, lineText, multilineText, plainId } from "@/lib/validation";
 import { sameStorePath } from "@/lib/store/ref-path";
 

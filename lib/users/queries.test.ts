@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { testBackends, useTestDatabase } from "@/lib/testing/db";
+import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { auditLog, users } from "@/lib/db/schema";
 import { createUser, listUsers, updateUser } from "./queries";
 import { NotFoundError, UserError } from "@/lib/errors";

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { auditLog, merchants, orders, users, userSessions } from "@/lib/db/schema";
-import { who } from "@/lib/testing/mock-session";
+import { who } from "@/tools/testing/mock-session";
 
 const { saveStaffPermissions } = await import("./actions");
 const { refundOrderAction } = await import("../orders/[orderId]/actions");

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { transmissions, users, userSessions } from "@/lib/db/schema";
 
-import { who } from "@/lib/testing/mock-session";
+import { who } from "@/tools/testing/mock-session";
 
 const req = (url: string) => new NextRequest(new URL(url, "http://127.0.0.1:3000"));
 

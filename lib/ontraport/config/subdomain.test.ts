@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { isDnsHostName, normalizeSubdomain, pixelUrlExample } from "./subdomain";
 

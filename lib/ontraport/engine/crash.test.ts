@@ -3,11 +3,11 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/lib/db/client";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
-import type { NotificationRecord } from "@/lib/ontraport-sim/types";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "../testing";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import type { NotificationRecord } from "@/tools/ontraport-sim/types";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
+import { apiMerchant, placeOrder, TEST_ENCRYPTION_KEY } from "@/tools/testing/ontraport";
 
 // `node --import tsx` keeps the worker in the spawned process itself, so SIGKILL hits the worker.
 // Worker processes killed with SIGKILL at random moments, and three workers side by side: PostgreSQL

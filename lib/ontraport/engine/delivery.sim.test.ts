@@ -2,11 +2,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { allowLocalOrigin } from "@/lib/net/egress";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissionAttempts, transmissions } from "@/lib/db/schema";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { insertBacklog } from "@/lib/bench/outbox/fixture";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "../testing";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
+import { insertBacklog } from "@/tools/bench/outbox/fixture";
+import { apiMerchant, configOf, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // The worker against the real simulator over HTTP: every row of the response table ends in the state

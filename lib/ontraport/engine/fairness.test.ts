@@ -2,11 +2,11 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SimClient } from "@/lib/ontraport-sim/client";
+import { SimClient } from "@/tools/ontraport-sim/client";
 import { allowLocalOrigin } from "@/lib/net/egress";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { apiMerchant, placeOrder, resolveTestKey } from "../testing";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
+import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // A store whose ONTRAPORT never answers holds one request slot of the pool, never the others': the

@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transmissionAttempts, transmissions } from "@/lib/db/schema";
-import { SimClient } from "@/lib/ontraport-sim/client";
+import { SimClient } from "@/tools/ontraport-sim/client";
 import { allowLocalOrigin } from "@/lib/net/egress";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
-import type { FaultSpec } from "@/lib/ontraport-sim/types";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
-import { apiMerchant, placeOrder, resolveTestKey } from "../testing";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import type { FaultSpec } from "@/tools/ontraport-sim/types";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
+import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // The fault matrix, counted at the simulator: whatever goes wrong on the way, the order's Sale is

@@ -3,9 +3,9 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, refunds, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { requeueFailedIds, resendTransmission } from "./outbox";
-import { apiMerchant, FakeOntraport, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, FakeOntraport, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // Resend from the Transmission Log: a new row that copies the original, one per request id, in the

@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { items, ontraportConfigs, orderLines, transmissionAttempts, transmissions } from "@/lib/db/schema";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import { refundOrder } from "@/lib/orders/refunds";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { nodeSend, type RestSend } from "../rest/http";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, configOf, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // The engine delivering over REST to the simulator's REST API v1, over HTTP: a Sale leaves one

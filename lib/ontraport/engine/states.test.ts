@@ -4,13 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { checkHealth } from "@/lib/ops/health";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { setMethod } from "../config/config";
 import { enqueueManualResend, requeueFailed } from "./outbox";
 import { startStatus } from "./held";
 import { THROTTLE_LIMIT_MS } from "./retry";
 import { PAUSE_LIMIT_MS, resumeAfterNewKey } from "./stale-key";
-import { apiMerchant, FakeOntraport, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, FakeOntraport, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // Every state a transmission can be in has an end, with the reason in words; refunds wait for their

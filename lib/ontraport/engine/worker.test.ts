@@ -2,11 +2,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { redactedRequest, type DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
 import { enqueueManualResend, requeueFailed } from "./outbox";
-import { apiMerchant, configOf, FakeOntraport, placeOrder, resolveTestKey } from "../testing";
+import { apiMerchant, configOf, FakeOntraport, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
 // The response table, ordering, idempotency and fairness, with a scripted ONTRAPORT and a movable clock.

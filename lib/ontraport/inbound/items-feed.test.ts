@@ -3,7 +3,7 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissions } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/demo/seed";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { sha256Hex } from "../config/crypto";
 import { answerItemPoll } from "./items-feed";
 

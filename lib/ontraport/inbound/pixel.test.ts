@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { affiliates, ontraportConfigs, orders, themes, transmissions } from "@/lib/db/schema";
 import { seedDemo } from "@/lib/demo/seed";
 import { placeOrder, type CheckoutInput } from "@/lib/orders/checkout";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
 import { seedDemo } from "@/lib/demo/seed";
 import { ontraportConfigs, transmissionAttempts, transmissions, type TransmissionStatus, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import { saleTotalCents } from "../xml/payload";
 import { sale } from "./fixtures";
 import { buildProcessManualBody, taxName } from "./sale";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import { AFFILIATE_APPROVED_TAG, AFFILIATE_TAG, deliverAffiliate, emptyAffiliateState, referrerOptions } from "./affiliate";
 import { deliverAutoOrderStatus, emptyAutoOrderState, subscriptionTag } from "./auto-order";
 import { MemoryProductCache } from "./cache";

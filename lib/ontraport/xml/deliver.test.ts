@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import { classify, classifyParsed, formBody, type DeliveryResponse } from "./deliver";
 
 const answer = (body: string, statusCode: number | null = 200): DeliveryResponse => ({ statusCode, body, rateLimitReset: null, durationMs: 5, error: null });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";

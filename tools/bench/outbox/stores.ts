@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/lib/db/client";
 import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
-import { placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
-import { openTestDatabase } from "@/lib/testing/db";
+import { placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
+import { openTestDatabase } from "@/tools/testing/db";
 import type { BenchContext, BenchResult, Benchmark, Metric } from "../types";
 import { percentile, sleep } from "./fixture";
 import { cpuMsOf, createStores, insertBacklogs, loadAvg, rateBetween, sampleDelivered, startSimProcess, storeId, storeKey } from "./stores-fixture";

@@ -1,5 +1,5 @@
 import { OutboxWorker } from "@/lib/ontraport/engine/worker";
-import { placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
+import { placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { openFixture, percentile, sleep } from "./fixture";
 

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { items } from "@/lib/db/schema";
 import { rowsOf } from "@/lib/db/client";
 import { OutboxWorker } from "@/lib/ontraport/engine/worker";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator } from "@/lib/ontraport-sim/server";
-import { apiMerchant, placeOrder, resolveTestKey } from "@/lib/ontraport/testing";
-import { openTestDatabase } from "@/lib/testing/db";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator } from "@/tools/ontraport-sim/server";
+import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
+import { openTestDatabase } from "@/tools/testing/db";
 import type { Benchmark } from "../types";
 import { sleep } from "./fixture";
 

@@ -1,5 +1,5 @@
 import { OutboxWorker } from "@/lib/ontraport/engine/worker";
-import { resolveTestKey } from "@/lib/ontraport/testing";
+import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { countStatus, insertBacklog, openFixture, sleep } from "./fixture";
 

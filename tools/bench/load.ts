@@ -6,12 +6,12 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { openDatabase, rowsOf, type Database } from "@/lib/db/client";
 import { ontraportConfigs, orders, transmissions } from "@/lib/db/schema";
 import { DEMO_LOGINS, seedDemo } from "@/lib/demo/seed";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import { placeOrder } from "@/lib/orders/checkout";
 import { DEMO_ONTRAPORT_KEY, ensureDemoOntraport } from "@/lib/runtime/demo-setup";
 import { TEST_CARDS } from "@/lib/store/payments";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 import type { Benchmark, BenchContext, BenchResult, Metric } from "./types";
 import { percentile, sleep } from "./outbox/fixture";
 

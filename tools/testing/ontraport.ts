@@ -4,8 +4,8 @@ import type { Db } from "@/lib/db/client";
 import { merchants, ontraportConfigs } from "@/lib/db/schema";
 import { insertOrder } from "@/lib/orders/create";
 import type { Stage, PaymentStatus } from "@/lib/orders/paid";
-import { decryptSecret, encryptSecret } from "./config/crypto";
-import type { DeliveryRequest, DeliveryResponse } from "./xml/deliver";
+import { decryptSecret, encryptSecret } from "@/lib/ontraport/config/crypto";
+import type { DeliveryRequest, DeliveryResponse } from "@/lib/ontraport/xml/deliver";
 
 // Test and benchmark fixtures for the delivery engine (no production code imports this).
 

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { TEST_ENCRYPTION_KEY } from "@/lib/ontraport/testing";
+import { TEST_ENCRYPTION_KEY } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { openFixture } from "./fixture";
 import { startReceiver } from "./receiver";

@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { apiMerchant } from "@/lib/ontraport/testing";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { apiMerchant } from "@/tools/testing/ontraport";
 import { saleXml, sleep } from "./fixture";
 
 // What the many-store benchmarks share: the simulator in its own process (so the worker's process is

@@ -3,7 +3,7 @@ import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, rowsOf, type Db } from "@/lib/db/client";
 import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/xml/deliver";
 import { DEFAULT_CONCURRENCY, OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
-import { resolveTestKey } from "@/lib/ontraport/testing";
+import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
 import { startReceiver } from "./receiver";

@@ -1,4 +1,4 @@
-import { runs } from "@/lib/testing/fc-runs";
+import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseForm } from "./server";

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { allowLocalOrigin } from "@/lib/net/egress";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { SimClient } from "@/lib/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/lib/ontraport-sim/server";
+import { SimClient } from "@/tools/ontraport-sim/client";
+import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import { buildSaleXml, type SaleSnapshot } from "@/lib/ontraport/xml/payload";
-import { apiMerchant } from "@/lib/ontraport/testing";
-import { openTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { apiMerchant } from "@/tools/testing/ontraport";
+import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
 
 // What the outbox benchmarks share: a throw-away PostgreSQL database, a simulator, a merchant.
 
