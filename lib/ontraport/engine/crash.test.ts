@@ -101,6 +101,44 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     await t.close();
   });
 
+  /** Worker processes started on demand; `started` holds those that are up (claiming and sending), the ones worth killing. */
+  function workerPool(env: Record<string, string> = {}) {
+    const started = new Set<ChildProcess>();
+    const start = () => {
+      const c = spawnWorker(t.location, sim.endpoint, env);
+      children.add(c);
+      c.stdout!.on("data", (d: Buffer) => {
+        if (d.toString().includes("started")) started.add(c);
+      });
+      c.on("exit", () => {
+        children.delete(c);
+        started.delete(c);
+      });
+      return c;
+    };
+    return { started, start };
+  }
+
+  /** Places `perStore` paid orders in each store, round robin, while the workers run. */
+  function placeOrders(stores: string[], perStore: number) {
+    const orderIds: string[] = [];
+    let busy = true;
+    const done = (async () => {
+      for (let i = 0; i < perStore; i++) {
+        for (const s of stores) orderIds.push(await placeOrder(t.db, s));
+        if (i % 10 === 0) await sleep(20);
+      }
+      busy = false;
+    })();
+    return { orderIds, done, busy: () => busy };
+  }
+
+  /** Orders of the stores matching `pattern` whose Sale is delivered. */
+  async function deliveredSalesOf(pattern: string): Promise<number> {
+    const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where merchant_id like ${pattern} and type = 'sale' and status = 'delivered'`));
+    return Number(r?.n ?? 0);
+  }
+
   it("loses nothing and accepts each Sale once: default workers killed at random moments during 1,000 paid orders of 5 stores, slow answers, the real 15 s timeout", { timeout: 240_000 }, async () => {
     const began = Date.now();
     const stores = ["CRASH1", "CRASH2", "CRASH3", "CRASH4", "CRASH5"];
@@ -121,36 +159,14 @@ describe.each(postgres)("worker processes on %s", (kind) => {
       await client.faults({ count: 10, delayMs });
     }
 
-    const started = new Set<ChildProcess>();
-    const start = () => {
-      const c = spawnWorker(t.location, sim.endpoint);
-      children.add(c);
-      // Only a worker that is up (claiming and sending) is worth killing.
-      c.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("started")) started.add(c);
-      });
-      c.on("exit", () => {
-        children.delete(c);
-        started.delete(c);
-      });
-      return c;
-    };
+    const { started, start } = workerPool();
     start();
     start();
-    const orderIds: string[] = [];
-    const deliveredSales = async () => {
-      const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where merchant_id like 'CRASH%' and type = 'sale' and status = 'delivered'`));
-      return Number(r?.n ?? 0);
-    };
+    const deliveredSales = () => deliveredSalesOf("CRASH%");
     let kills = 0;
-    let placing = true;
-    const placed = (async () => {
-      for (let i = 0; i < perStore; i++) {
-        for (const s of stores) orderIds.push(await placeOrder(t.db, s));
-        if (i % 10 === 0) await sleep(20);
-      }
-      placing = false;
-    })();
+    const placing = placeOrders(stores, perStore);
+    const orderIds = placing.orderIds;
+    const placed = placing.done;
     // A request ONTRAPORT has received and processed, whose answer is still on its way back (a slow
     // answer) or not yet recorded: the pid of the worker holding it ("host:pid:random", worker.ts).
     const pidAwaitingAnswer = async (): Promise<number | null> => {
@@ -164,7 +180,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
       return row ? Number(row.locked_by.split(":").at(-2)) : null;
     };
     const killer = (async () => {
-      while (kills < maxKills && (placing || (await deliveredSales()) < stores.length * perStore)) {
+      while (kills < maxKills && (placing.busy() || (await deliveredSales()) < stores.length * perStore)) {
         await sleep(1000 + Math.random() * 5000);
         // From a random moment, the first worker seen with an answer pending (within 2 s), else any.
         let pid: number | null = null;
@@ -237,41 +253,20 @@ describe.each(postgres)("worker processes on %s", (kind) => {
       await client.faults({ count, delayMs, reqTypes: ["rest"] });
     }
     const workerEnv = { ONTRAPORT_REST_BASE_URL: client.restUrl, CARTLINK_WORKER_TIMEOUT_MS: "2000", CARTLINK_WORKER_LEASE_MS: "8000" };
-    const started = new Set<ChildProcess>();
-    const start = () => {
-      const c = spawnWorker(t.location, sim.endpoint, workerEnv);
-      children.add(c);
-      c.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("started")) started.add(c);
-      });
-      c.on("exit", () => {
-        children.delete(c);
-        started.delete(c);
-      });
-      return c;
-    };
+    const { started, start } = workerPool(workerEnv);
     start();
     start();
-    const orderIds: string[] = [];
-    const deliveredSales = async () => {
-      const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where merchant_id like 'RCRASH%' and type = 'sale' and status = 'delivered'`));
-      return Number(r?.n ?? 0);
-    };
+    const deliveredSales = () => deliveredSalesOf("RCRASH%");
     let kills = 0;
-    let placing = true;
     // Retries are not what this test is about: a retry waiting a minute or more is made due now.
     const fastForward = setInterval(() => {
       void t.db.execute(sql`update transmissions set next_attempt_at = now() where merchant_id like 'RCRASH%' and status = 'pending' and next_attempt_at > now()`).catch(() => {});
     }, 1000);
-    const placed = (async () => {
-      for (let i = 0; i < perStore; i++) {
-        for (const s of stores) orderIds.push(await placeOrder(t.db, s));
-        if (i % 10 === 0) await sleep(20);
-      }
-      placing = false;
-    })();
+    const placing = placeOrders(stores, perStore);
+    const orderIds = placing.orderIds;
+    const placed = placing.done;
     const killer = (async () => {
-      while (kills < maxKills && (placing || (await deliveredSales()) < stores.length * perStore)) {
+      while (kills < maxKills && (placing.busy() || (await deliveredSales()) < stores.length * perStore)) {
         await sleep(1000 + Math.random() * 4000);
         const up = [...started];
         const victim = up[Math.floor(Math.random() * up.length)];

@@ -113,7 +113,8 @@ export function MethodForm(p: MethodFormProps) {
       <fieldset disabled={p.readOnly} className="space-y-3">
         <legend className="text-sm font-medium text-zinc-800">Integration method</legend>
         <div className="grid gap-3 md:grid-cols-2">
-          <MethodOption
+          <ChoiceOption
+            name="method"
             value="api"
             checked={method === "api"}
             onChange={() => setMethod("api")}
@@ -121,7 +122,8 @@ export function MethodForm(p: MethodFormProps) {
             recommended
             text="Requires your ONTRAPORT App ID and API key. cartlink sends every sale, refund, auto order status change and affiliate to ONTRAPORT."
           />
-          <MethodOption
+          <ChoiceOption
+            name="method"
             value="pixel"
             checked={method === "pixel"}
             onChange={() => setMethod("pixel")}
@@ -180,7 +182,8 @@ export function MethodForm(p: MethodFormProps) {
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium text-zinc-800">How cartlink delivers</legend>
             <div className="grid gap-3 md:grid-cols-2">
-              <ProtocolOption
+              <ChoiceOption
+                name="protocol"
                 value="rest"
                 checked={protocol === "rest"}
                 onChange={() => setProtocol("rest")}
@@ -188,7 +191,8 @@ export function MethodForm(p: MethodFormProps) {
                 recommended
                 text="Works with every ONTRAPORT account: each sale is logged as a transaction on the buyer's contact, with its products and tags."
               />
-              <ProtocolOption
+              <ChoiceOption
+                name="protocol"
                 value="xml"
                 checked={protocol === "xml"}
                 onChange={() => setProtocol("xml")}
@@ -372,29 +376,28 @@ function testLabel(result: string, protocol: "rest" | "xml"): string {
   }
 }
 
-function MethodOption({ value, checked, onChange, title, text, recommended }: { value: string; checked: boolean; onChange: () => void; title: string; text: string; recommended?: boolean }) {
-  const id = `method-${value}`;
+/** One radio choice with its title and explanation (the method, and the API method's protocol). */
+function ChoiceOption({
+  name,
+  value,
+  checked,
+  onChange,
+  title,
+  text,
+  recommended,
+}: {
+  name: "method" | "protocol";
+  value: string;
+  checked: boolean;
+  onChange: () => void;
+  title: string;
+  text: string;
+  recommended?: boolean;
+}) {
+  const id = `${name}-${value}`;
   return (
     <div className={`flex gap-3 rounded-lg border p-3 ${checked ? "border-accent-500 bg-accent-50" : "border-zinc-200"}`}>
-      <input type="radio" id={id} name="method" value={value} checked={checked} onChange={onChange} className="mt-1 size-4 accent-[var(--color-accent-600)]" aria-describedby={`${id}-text`} />
-      <div>
-        <label htmlFor={id} className="flex items-center gap-2 text-sm font-semibold text-zinc-900">
-          {title}
-          {recommended && <Badge tone="info">Recommended</Badge>}
-        </label>
-        <p id={`${id}-text`} className="mt-0.5 text-sm text-zinc-600">
-          {text}
-        </p>
-      </div>
-    </div>
-  );
-}
-
-function ProtocolOption({ value, checked, onChange, title, text, recommended }: { value: string; checked: boolean; onChange: () => void; title: string; text: string; recommended?: boolean }) {
-  const id = `protocol-${value}`;
-  return (
-    <div className={`flex gap-3 rounded-lg border p-3 ${checked ? "border-accent-500 bg-accent-50" : "border-zinc-200"}`}>
-      <input type="radio" id={id} name="protocol" value={value} checked={checked} onChange={onChange} className="mt-1 size-4 accent-[var(--color-accent-600)]" aria-describedby={`${id}-text`} />
+      <input type="radio" id={id} name={name} value={value} checked={checked} onChange={onChange} className="mt-1 size-4 accent-[var(--color-accent-600)]" aria-describedby={`${id}-text`} />
       <div>
         <label htmlFor={id} className="flex items-center gap-2 text-sm font-semibold text-zinc-900">
           {title}
