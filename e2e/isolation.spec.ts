@@ -44,7 +44,7 @@ function discoverRoutes(): Route[] {
 /** Shopper and machine entry points: no session by design (receipt token, item poll key, health, sign-in). */
 const PUBLIC = [/^\/store(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/api\/ontraport\/items$/, /^\/login$/, /^\/forbidden$/];
 /** Behind the session: every dashboard page and the dashboard's JSON. */
-const PROTECTED_ROUTE_HANDLERS = [/^\/api\/ontraport\/log$/, /^\/api\/ontraport\/transmissions\/\[id\]$/];
+const PROTECTED_ROUTE_HANDLERS = [/^\/api\/ontraport\/log$/, /^\/api\/ontraport\/transmissions$/, /^\/api\/ontraport\/transmissions\/\[id\]$/];
 
 function classify(r: Route): "public" | "dashboard-page" | "protected-route" | "unclassified" {
   if (PUBLIC.some((re) => re.test(r.pattern))) return "public";
