@@ -1,8 +1,6 @@
 import Link from "next/link";
-import { requirePageSession } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
 import { formatMoney } from "@/lib/money";
-import { getResendFacts, listDeliveredOrderPayloads, listOrderTransmissions } from "@/lib/ontraport/log/queries";
+import type { OrderOntraport } from "@/lib/ontraport/log/queries";
 import { TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
 import { receivedByOntraport } from "@/lib/ontraport/log/received";
 import { isPaid } from "@/lib/orders/paid";
@@ -16,15 +14,9 @@ import { LOG_PAGE_PATH } from "./transmission-log-section";
  * Review Order's ONTRAPORT card: this order's transmissions (type, status, time, View) and the amount
  * ONTRAPORT received beside the order total, with why they differ (shipping and handling).
  */
-export async function OrderTransmissions({ orderId }: { orderId: string }) {
-  const user = await requirePageSession("support");
-  const db = await getDb();
-  const [facts, rows, delivered] = await Promise.all([
-    getResendFacts(db, { merchantId: user.merchantId, orderId }),
-    listOrderTransmissions(db, { merchantId: user.merchantId, orderId }),
-    listDeliveredOrderPayloads(db, { merchantId: user.merchantId, orderId }),
-  ]);
-  if (!facts) return null;
+export function OrderTransmissions({ orderId, data }: { orderId: string; data: OrderOntraport | null }) {
+  if (!data) return null;
+  const { facts, rows, delivered } = data;
   const { order } = facts;
   const received = receivedByOntraport(delivered);
   const money = (c: number) => formatMoney(c, order.currency);

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { LOG_STATUS_LABELS, TYPE_LABELS, transmissionName, type LogStatus } from "@/lib/ontraport/log/words";
 import type { TransmissionType } from "@/lib/db/schema/ontraport";
 import { TransmissionStatusBadge } from "./status-badge";
-import { countFailedForFilters, resendFailedForFilters } from "./actions";
+import { countFailedForFilters, resendFailedForFilters } from "@/lib/ontraport/log/actions";
 import type { LogFilters, ResendRun } from "./resend-failed";
 
 function plural(n: number, one: string, many: string) {

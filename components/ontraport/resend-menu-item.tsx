@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage } from "@/components/ui/field";
 import { MenuItem } from "@/components/ui/menu";
-import { resendOrderNotification } from "./actions";
+import { resendOrderNotification } from "@/lib/ontraport/log/actions";
 import { fetchJson } from "./fetch-json";
 
 export const RESEND_LABEL = "Resend OntraPort Notification";

@@ -1,17 +1,13 @@
-import { requirePageSession } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
-import { getResendFacts } from "@/lib/ontraport/log/queries";
+import type { OrderOntraport } from "@/lib/ontraport/log/queries";
 import { isPaid } from "@/lib/orders/paid";
 import { ResendOntraportMenuItem } from "./resend-menu-item";
 
 /**
- * Server side of Review Order → Tools → "Resend OntraPort Notification": looks up the method and
- * whether the order is paid for the signed-in merchant, and renders the item (or nothing).
- * Place it as a child of the Tools menu: `<ResendOntraportTool orderId={order.id} />`.
+ * Review Order → Tools → "Resend OntraPort Notification": from the method and whether the order is
+ * paid (the page reads them), renders the item (or nothing).
+ * Place it as a child of the Tools menu: `<ResendOntraportTool orderId={order.id} facts={…} />`.
  */
-export async function ResendOntraportTool({ orderId }: { orderId: string }) {
-  const user = await requirePageSession("support");
-  const facts = await getResendFacts(await getDb(), { merchantId: user.merchantId, orderId });
+export function ResendOntraportTool({ orderId, facts }: { orderId: string; facts: OrderOntraport["facts"] | null }) {
   if (!facts || facts.method !== "api") return null;
   const paid = isPaid(facts.order.stage, facts.order.paymentStatus);
   return (

@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage } from "@/components/ui/field";
 import type { TransmissionType } from "@/lib/db/schema/ontraport";
-import { resendTransmissionAction, type ResendOutcome } from "./actions";
+import { resendTransmissionAction, type ResendOutcome } from "@/lib/ontraport/log/actions";
 import type { ResendTarget } from "./resend-transmission";
 
 function clock(iso: string): string {

@@ -1,5 +1,5 @@
 /**
- * Isolation sweep for server actions: finds every "use server" module under app/ and components/
+ * Isolation sweep for server actions: finds every "use server" module under app/, components/ and lib/
  * (from the file tree, so a new action is covered without anyone remembering) and checks that each
  * exported action requires a session, and that admin-only actions refuse a support user.
  * Shopper-facing actions (no session by design) must be listed in PUBLIC_ACTIONS with a reason.
@@ -36,6 +36,7 @@ function serverActionModules(): string[] {
   };
   walk("app");
   walk("components");
+  walk("lib");
   return out.sort();
 }
 

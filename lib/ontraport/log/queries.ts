@@ -562,3 +562,15 @@ export async function getTransmissionStatuses(db: Db, { merchantId, ids }: { mer
     .from(transmissions)
     .where(and(eq(transmissions.merchantId, merchantId), inArray(transmissions.id, valid)));
 }
+
+/** Review Order's ONTRAPORT card and Tools item: the order's resend facts, its transmissions and what ONTRAPORT received. Null: no such order. */
+export async function getOrderOntraport(db: Db, { merchantId, orderId }: { merchantId: string; orderId: string }) {
+  const [facts, rows, delivered] = await Promise.all([
+    getResendFacts(db, { merchantId, orderId }),
+    listOrderTransmissions(db, { merchantId, orderId }),
+    listDeliveredOrderPayloads(db, { merchantId, orderId }),
+  ]);
+  return facts ? { facts, rows, delivered } : null;
+}
+
+export type OrderOntraport = NonNullable<Awaited<ReturnType<typeof getOrderOntraport>>>;

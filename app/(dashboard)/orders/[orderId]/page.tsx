@@ -19,6 +19,7 @@ import { AutoOrderStatusBadge, formatDateTime, PaymentBadge, StageBadge } from "
 import { ToolsMenu } from "@/components/orders/tools-menu";
 import { ResendOntraportTool } from "@/components/ontraport/resend-tool";
 import { OrderTransmissions } from "@/components/ontraport/order-transmissions";
+import { getOrderOntraport } from "@/lib/ontraport/log/queries";
 import { OrderActions, type MoveOption } from "./order-actions";
 
 type Props = { params: Promise<{ orderId: string }> };
@@ -49,6 +50,7 @@ export default async function ReviewOrderPage({ params }: Props) {
   if (!review) notFound();
   const { order: o, lines, history, affiliate, theme, heldFrom } = review;
   const [m] = await db.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, user.merchantId));
+  const ontraport = await getOrderOntraport(db, { merchantId: user.merchantId, orderId });
   const money = (c: number) => formatMoney(c, o.currency);
   const subject = { currentStage: o.currentStage, paymentStatus: o.paymentStatus, heldFrom };
   const moves: MoveOption[] = STAGE_ACTIONS.map((a) => {
@@ -103,7 +105,7 @@ export default async function ReviewOrderPage({ params }: Props) {
               }}
             />
             <ToolsMenu receiptUrl={receiptUrl}>
-              <ResendOntraportTool orderId={orderId} />
+              <ResendOntraportTool orderId={orderId} facts={ontraport?.facts ?? null} />
             </ToolsMenu>
           </div>
         }
@@ -194,7 +196,7 @@ export default async function ReviewOrderPage({ params }: Props) {
             )}
           </Card>
 
-          <OrderTransmissions orderId={orderId} />
+          <OrderTransmissions orderId={orderId} data={ontraport} />
           <Card title="Stage history" id="history">
             <ol className="space-y-2 text-sm" aria-label="Stage history">
               {history.map((h) => (

@@ -7,7 +7,7 @@ import { inArray } from "drizzle-orm";
 import { transmissions } from "@/lib/db/schema";
 import { countFailedMatching, failedMatchingIds, RESEND_FAILED_LIMIT } from "@/lib/ontraport/log/queries";
 import { logQuerySchema, rangeOf } from "@/lib/ontraport/log/params";
-import { enqueueManualResend, requeueFailedIds, resendTransmission } from "./outbox";
+import { enqueueManualResend, requeueFailedIds, resendTransmission } from "../engine/outbox";
 
 const resendSchema = z.object({
   orderId: z.string().trim().min(1).max(40),
