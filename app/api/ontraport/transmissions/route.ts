@@ -9,11 +9,12 @@ const querySchema = z.object({
   ids: z
     .string()
     .max(RESEND_FAILED_LIMIT * 37)
+    .default("")
     .transform((v) => v.split(",").filter(Boolean))
-    .pipe(z.array(z.string().uuid()).min(1).max(RESEND_FAILED_LIMIT)),
+    .pipe(z.array(z.string().uuid()).max(RESEND_FAILED_LIMIT)),
 });
 
-/** `?ids=a,b,…`: where these transmissions stand now (Resend failed follows its rows to delivery). Another merchant's ids are left out. */
+/** `?ids=a,b,…`: where these transmissions stand now (Resend failed follows its rows to delivery). Another merchant's ids are left out; no ids, no rows. */
 export async function GET(req: NextRequest) {
   try {
     const user = await requireSession("support");
