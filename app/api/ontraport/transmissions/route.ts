@@ -1,9 +1,7 @@
-import { NextResponse, type NextRequest } from "next/server";
+import { NextResponse } from "next/server";
 import { z } from "zod";
-import { requireSession } from "@/lib/auth/session";
-import { getDb } from "@/lib/db/client";
 import { getTransmissionStatuses, RESEND_FAILED_LIMIT } from "@/lib/ontraport/log/queries";
-import { errorResponse, invalidQuery, NO_STORE } from "../respond";
+import { NO_STORE, route } from "@/lib/route";
 
 const querySchema = z.object({
   ids: z
@@ -15,14 +13,7 @@ const querySchema = z.object({
 });
 
 /** `?ids=a,b,…`: where these transmissions stand now (Resend failed follows its rows to delivery). Another merchant's ids are left out; no ids, no rows. */
-export async function GET(req: NextRequest) {
-  try {
-    const user = await requireSession("support");
-    const q = querySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams.entries()));
-    if (!q.success) return invalidQuery(q.error);
-    const rows = await getTransmissionStatuses(await getDb(), { merchantId: user.merchantId, ids: q.data.ids });
-    return NextResponse.json({ rows }, { headers: NO_STORE });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const GET = route({ role: "support", query: querySchema }, async ({ query, user, db }) => {
+  const rows = await getTransmissionStatuses(db, { merchantId: user.merchantId, ids: query.ids });
+  return NextResponse.json({ rows }, { headers: NO_STORE });
+});
