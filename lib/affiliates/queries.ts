@@ -1,8 +1,9 @@
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { affiliates, auditLog, orders } from "@/lib/db/schema";
+import { affiliates, orders } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { recordEvent } from "@/lib/orders/events";
+import { recordAudit } from "@/lib/audit";
 
 /** Affiliates with how many orders each was credited with. */
 export async function listAffiliates(db: Db, merchantId: string) {
@@ -28,7 +29,7 @@ export async function createAffiliate(db: Db, { merchantId, actorId, name, email
       .values({ merchantId, name, email, approved, approvedAt: approved ? new Date() : null })
       .returning();
     await recordEvent(tx, { merchantId, type: "affiliate.changed", subjectId: String(row!.id), payload: { change: "signup", approved } });
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "affiliate.created", target: `Affiliate ${row!.id}`, detail: { name, email, approved } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "affiliate.created", target: `Affiliate ${row!.id}`, detail: { name, email, approved } });
     return row!;
   });
 }
@@ -44,7 +45,7 @@ export async function setAffiliateApproval(db: Db, { merchantId, actorId, id, ap
       .where(eq(affiliates.id, id))
       .returning();
     await recordEvent(tx, { merchantId, type: "affiliate.changed", subjectId: String(id), payload: { change: "approval", approved } });
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: approved ? "affiliate.approved" : "affiliate.unapproved", target: `Affiliate ${id}` });
+    await recordAudit(tx, { merchantId, userId: actorId, action: approved ? "affiliate.approved" : "affiliate.unapproved", target: `Affiliate ${id}` });
     return row!;
   });
 }

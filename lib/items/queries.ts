@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gt, ilike, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, items, FREQUENCIES } from "@/lib/db/schema";
+import { items, FREQUENCIES } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit";
 
 export const PAGE_SIZE = 20;
 export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
@@ -82,7 +83,7 @@ export async function createItem(db: Db, { merchantId, actorId, input }: { merch
       .insert(items)
       .values({ merchantId, ...input, frequency: input.kind === "recurring" ? input.frequency : null })
       .returning();
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "item.created", target: `Item ${input.merchantItemId}`, detail: { priceCents: input.priceCents, customFields: input.customFields } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "item.created", target: `Item ${input.merchantItemId}`, detail: { priceCents: input.priceCents, customFields: input.customFields } });
     return row!;
   });
 }
@@ -99,7 +100,7 @@ export async function updateItem(db: Db, { merchantId, actorId, id, input }: { m
       .returning();
     const changed = (Object.keys(input) as (keyof ItemInput)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(row![k]));
     if (changed.length) {
-      await tx.insert(auditLog).values({
+      await recordAudit(tx, {
         merchantId,
         userId: actorId,
         action: "item.updated",
@@ -116,7 +117,7 @@ export async function setItemInactive(db: Db, { merchantId, actorId, id, inactiv
     const before = await getItem(tx, merchantId, id);
     if (before.inactive === inactive) return before;
     const [row] = await tx.update(items).set({ inactive, updatedAt: new Date() }).where(eq(items.id, id)).returning();
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: inactive ? "item.deactivated" : "item.reactivated", target: `Item ${before.merchantItemId}` });
+    await recordAudit(tx, { merchantId, userId: actorId, action: inactive ? "item.deactivated" : "item.reactivated", target: `Item ${before.merchantItemId}` });
     return row!;
   });
 }
@@ -138,7 +139,7 @@ export async function duplicateItem(db: Db, { merchantId, actorId, id, newItemId
       .insert(items)
       .values({ merchantId, merchantItemId: newItemId, description: src.description, priceCents: src.priceCents, kind: src.kind, frequency: src.frequency, inactive: src.inactive, customFields })
       .returning();
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "item.duplicated", target: `Item ${newItemId}`, detail: { from: src.merchantItemId, customFields } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "item.duplicated", target: `Item ${newItemId}`, detail: { from: src.merchantItemId, customFields } });
     return row!;
   });
 }

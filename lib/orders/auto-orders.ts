@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, autoOrders, items, orderLines, orders, type AUTO_ORDER_STATUSES, type FREQUENCIES } from "@/lib/db/schema";
+import { autoOrders, items, orderLines, orders, type AUTO_ORDER_STATUSES, type FREQUENCIES } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { mulDivRoundHalfUp } from "@/lib/money";
 import { insertOrder } from "./create";
 import { recordEvent } from "./events";
 import type { Actor } from "./stages";
 import { chargeToken, TEST_CARDS, tokenizeCard } from "@/lib/store/payments";
+import { recordAudit } from "@/lib/audit";
 
 export type AutoOrderStatus = (typeof AUTO_ORDER_STATUSES)[number];
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -226,7 +227,7 @@ export async function cancelAutoOrder(db: Db, input: { merchantId: string; autoO
       .where(eq(autoOrders.id, ao.id))
       .returning();
     await statusChanged(tx, ao, r.status);
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.cancelled", target: `Auto order ${ao.code}`, detail: { reason: r.label }, at: now });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.cancelled", target: `Auto order ${ao.code}`, detail: { reason: r.label }, at: now });
     return updated!;
   });
 }
@@ -253,7 +254,7 @@ export async function reactivateAutoOrder(db: Db, input: { merchantId: string; a
       .where(eq(autoOrders.id, ao.id))
       .returning();
     await statusChanged(tx, ao, "active");
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.reactivated", target: `Auto order ${ao.code}`, at: now });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.reactivated", target: `Auto order ${ao.code}`, at: now });
     return updated!;
   });
 }
@@ -266,7 +267,7 @@ export async function updateCardOnFile(db: Db, input: { merchantId: string; auto
   return db.transaction(async (tx) => {
     const ao = await lockAutoOrder(tx, input.merchantId, input.autoOrderId);
     const [updated] = await tx.update(autoOrders).set({ cardToken: tokenizeCard(digits).token, cardLast4: last4(digits), updatedAt: now }).where(eq(autoOrders.id, ao.id)).returning();
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.card_updated", target: `Auto order ${ao.code}`, detail: { last4: last4(digits) }, at: now });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.by.userId, action: "auto_order.card_updated", target: `Auto order ${ao.code}`, detail: { last4: last4(digits) }, at: now });
     return updated!;
   });
 }

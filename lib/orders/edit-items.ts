@@ -1,10 +1,11 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, items, orderLines, orders } from "@/lib/db/schema";
+import { items, orderLines, orders } from "@/lib/db/schema";
 import { UserError } from "@/lib/errors";
 import { itemId as itemIdSchema } from "@/lib/items/schema";
 import { lockOrder } from "./lock";
 import type { Actor } from "./stages";
+import { recordAudit } from "@/lib/audit";
 
 export interface ItemCorrection {
   lineId: string;
@@ -63,7 +64,7 @@ export async function correctOrderItems(db: Db, input: { merchantId: string; ord
     }
     if (!changed.length) throw new UserError("Nothing to save: change the Item ID of a line first.");
     await tx.update(orders).set({ updatedAt: now }).where(eq(orders.id, order.id));
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "order.items_corrected", target: `Order ${order.id}`, detail: { changed }, at: now });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.by.userId, action: "order.items_corrected", target: `Order ${order.id}`, detail: { changed }, at: now });
     return { changed: changed.sort((a, b) => a.lineNo - b.lineNo) };
   });
 }

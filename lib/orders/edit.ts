@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import { auditLog, orders } from "@/lib/db/schema";
+import { orders } from "@/lib/db/schema";
 import { lockOrder } from "./lock";
 import type { Actor } from "./stages";
 import { lineText } from "@/lib/validation";
+import { recordAudit } from "@/lib/audit";
 
 const text = lineText;
 
@@ -38,6 +39,6 @@ export async function updateOrderCustomer(db: Db, input: { merchantId: string; o
       .set({ ...input.details, updatedAt: now })
       .where(eq(orders.id, before.id));
     const changed = (Object.keys(input.details) as Array<keyof CustomerDetails>).filter((k) => before[k] !== input.details[k]);
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.by.userId, action: "order.customer_updated", target: `Order ${before.id}`, detail: { fields: changed }, at: now });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.by.userId, action: "order.customer_updated", target: `Order ${before.id}`, detail: { fields: changed }, at: now });
   });
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, themes } from "@/lib/db/schema";
+import { themes } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit";
 
 /** Theme codes appear in StoreFront URLs and are sent to ONTRAPORT: immutable once created. */
 export const THEME_CODE = /^[A-Z0-9_-]{1,32}$/;
@@ -16,7 +17,7 @@ export async function createTheme(db: Db, { merchantId, actorId, code, name }: {
     const [clash] = await tx.select({ id: themes.id }).from(themes).where(and(eq(themes.merchantId, merchantId), eq(themes.code, code)));
     if (clash) throw new UserError(`Theme ${code} already exists.`, "code", 409);
     const [row] = await tx.insert(themes).values({ merchantId, code, name }).returning();
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "theme.created", target: `Theme ${code}`, detail: { name } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "theme.created", target: `Theme ${code}`, detail: { name } });
     return row!;
   });
 }
@@ -27,7 +28,7 @@ export async function renameTheme(db: Db, { merchantId, actorId, id, name }: { m
     if (!before) throw new NotFoundError("No such theme in your store.");
     if (before.name === name) return before;
     const [row] = await tx.update(themes).set({ name }).where(eq(themes.id, id)).returning();
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "theme.renamed", target: `Theme ${before.code}`, detail: { from: before.name, to: name } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "theme.renamed", target: `Theme ${before.code}`, detail: { from: before.name, to: name } });
     return row!;
   });
 }

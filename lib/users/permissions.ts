@@ -1,8 +1,9 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, merchants } from "@/lib/db/schema";
+import { merchants } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
+import { recordAudit } from "@/lib/audit";
 
 /** Store-wide permissions of the merchant's staff (the Users page shows and sets them). */
 export interface StaffPermissions {
@@ -29,7 +30,7 @@ export async function setSupportMayRefund(
     if (!row) throw new NotFoundError("No such store.");
     if (row.supportMayRefund === allowed) return { changed: false, supportMayRefund: allowed };
     await tx.update(merchants).set({ supportMayRefund: allowed }).where(eq(merchants.id, merchantId));
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "merchant.support_may_refund_changed", target: "Support users may refund orders", detail: { from: row.supportMayRefund, to: allowed } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "merchant.support_may_refund_changed", target: "Support users may refund orders", detail: { from: row.supportMayRefund, to: allowed } });
     return { changed: true, supportMayRefund: allowed };
   });
 }

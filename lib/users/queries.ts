@@ -1,10 +1,11 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, users } from "@/lib/db/schema";
+import { users } from "@/lib/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { NotFoundError, UserError } from "@/lib/errors";
 import type { Role } from "@/lib/auth/config";
+import { recordAudit } from "@/lib/audit";
 
 export async function listUsers(db: Db, { merchantId }: { merchantId: string }) {
   return db
@@ -26,7 +27,7 @@ export async function createUser(
     // One message whether the address belongs to this store or another: an admin learns nothing about other stores.
     if (existing) throw new UserError(EMAIL_UNAVAILABLE, "email", 409);
     const [row] = await tx.insert(users).values({ merchantId, email, name, role, passwordHash }).returning({ id: users.id });
-    await tx.insert(auditLog).values({ merchantId, userId: actorId, action: "user.created", target: email, detail: { role } });
+    await recordAudit(tx, { merchantId, userId: actorId, action: "user.created", target: email, detail: { role } });
     return row!;
   });
 }
@@ -47,7 +48,7 @@ export async function updateUser(
     if (disabled !== undefined && disabled !== Boolean(target.disabledAt)) changes.disabledAt = disabled ? new Date() : null;
     if (Object.keys(changes).length === 0) return target;
     await tx.update(users).set(changes).where(eq(users.id, userId));
-    await tx.insert(auditLog).values({
+    await recordAudit(tx, {
       merchantId,
       userId: actorId,
       action: "user.updated",

@@ -10,6 +10,7 @@ import { notifyOutbox } from "@/lib/orders/events";
 import { encryptSecret, fingerprint, maskedHint } from "./crypto";
 import { normalizeSubdomain, pixelUrlExample } from "./subdomain";
 import { checkDestination, checkUrl, egressPolicy, type EgressPolicy } from "@/lib/net/egress";
+import { recordAudit } from "@/lib/audit";
 
 export type IntegrationMethod = "off" | "api" | "pixel";
 
@@ -168,7 +169,7 @@ export async function saveApiKey(db: Db, { merchantId, userId, key }: { merchant
       })
       .where(eq(ontraportConfigs.merchantId, merchantId));
     const count = await resumeAfterNewKey(tx, merchantId, now);
-    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_set", target: "ONTRAPORT API key", detail: { fingerprint: fp, resumedTransmissions: count } });
+    await recordAudit(tx, { merchantId, userId, action: "ontraport.key_set", target: "ONTRAPORT API key", detail: { fingerprint: fp, resumedTransmissions: count } });
     await notifyOutbox(tx, merchantId);
     return { resumed: count };
   });
@@ -186,7 +187,7 @@ export async function clearApiKey(db: Db, { merchantId, userId, reason }: { merc
       .update(ontraportConfigs)
       .set({ apiKeyCiphertext: null, apiKeyHint: null, apiKeyFingerprint: null, apiKeySetAt: null, apiKeySetBy: null, keyStatus: "untested", keyStatusAt: null, keyStatusCode: null, updatedAt: new Date() })
       .where(eq(ontraportConfigs.merchantId, merchantId));
-    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.key_cleared", target: "ONTRAPORT API key", detail: { fingerprint: row.fp, ...(reason ? { reason } : {}) } });
+    await recordAudit(tx, { merchantId, userId, action: "ontraport.key_cleared", target: "ONTRAPORT API key", detail: { fingerprint: row.fp, ...(reason ? { reason } : {}) } });
   });
 }
 
@@ -356,7 +357,7 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
         const row = byCode.get(code)!;
         if ((row.subdomain ?? null) === host) continue;
         await tx.update(themes).set({ ontraportSubdomain: host }).where(and(eq(themes.id, row.id), eq(themes.merchantId, merchantId)));
-        await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.subdomain_changed", target: `Theme ${code}`, detail: { from: row.subdomain, to: host } });
+        await recordAudit(tx, { merchantId, userId, action: "ontraport.subdomain_changed", target: `Theme ${code}`, detail: { from: row.subdomain, to: host } });
         changes.push(`sub-domain of ${code}`);
       }
     }
@@ -364,24 +365,24 @@ export async function saveConfiguration(db: Db, input: SaveConfigurationInput): 
     if (endpointChanges) {
       if (current!.hasKey) await clearApiKey(tx, { merchantId, userId, reason: "endpoint_changed" });
       await tx.update(ontraportConfigs).set({ endpointUrl: endpoint, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
-      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.endpoint_changed", target: "ONTRAPORT endpoint", detail: { from: current!.endpointUrl, to: endpoint } });
+      await recordAudit(tx, { merchantId, userId, action: "ontraport.endpoint_changed", target: "ONTRAPORT endpoint", detail: { from: current!.endpointUrl, to: endpoint } });
       changes.push("endpoint");
     }
 
     if (protocolChanges) {
       if (current!.hasKey) await clearApiKey(tx, { merchantId, userId, reason: "protocol_changed" });
       await tx.update(ontraportConfigs).set({ protocol: input.protocol, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
-      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.protocol_changed", target: "Delivery protocol", detail: { from: current!.protocol, to: input.protocol } });
+      await recordAudit(tx, { merchantId, userId, action: "ontraport.protocol_changed", target: "Delivery protocol", detail: { from: current!.protocol, to: input.protocol } });
       changes.push("protocol");
     }
     if (appId !== undefined && appId !== current!.appId) {
       await tx.update(ontraportConfigs).set({ appId, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
-      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.app_id_changed", target: "ONTRAPORT App ID", detail: { from: current!.appId, to: appId } });
+      await recordAudit(tx, { merchantId, userId, action: "ontraport.app_id_changed", target: "ONTRAPORT App ID", detail: { from: current!.appId, to: appId } });
       changes.push("App ID");
     }
     if (tagEveryBuyer !== undefined && tagEveryBuyer !== current!.tagEveryBuyer) {
       await tx.update(ontraportConfigs).set({ tagEveryBuyer, updatedAt: now }).where(eq(ontraportConfigs.merchantId, merchantId));
-      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.buyer_tag_changed", target: "Tag every buyer", detail: { from: current!.tagEveryBuyer, to: tagEveryBuyer } });
+      await recordAudit(tx, { merchantId, userId, action: "ontraport.buyer_tag_changed", target: "Tag every buyer", detail: { from: current!.tagEveryBuyer, to: tagEveryBuyer } });
       changes.push("tag for every buyer");
     }
 
@@ -408,7 +409,7 @@ async function changeMethod(tx: Db, { merchantId, userId, from, to }: { merchant
   // Turned off (or switched to the Pixel): what was queued is skipped at once, with the reason; turning
   // the API back on sends none of it (Resend does). Rows in flight finish and are recorded as answered.
   const skipped = from === "api" && to !== "api" ? await skipQueued(tx, merchantId, now) : 0;
-  await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.method_changed", target: "Integration method", detail: { from, to, ...(skipped ? { skippedTransmissions: skipped } : {}) } });
+  await recordAudit(tx, { merchantId, userId, action: "ontraport.method_changed", target: "Integration method", detail: { from, to, ...(skipped ? { skippedTransmissions: skipped } : {}) } });
 }
 
 // Rows a worker holds locked right now are left to the worker's sweep (skipOffIntegrations), which

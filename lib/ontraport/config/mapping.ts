@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { auditLog } from "@/lib/db/schema";
+
 import { NotFoundError, UserError } from "@/lib/errors";
 
 /**
@@ -19,6 +19,7 @@ import { NotFoundError, UserError } from "@/lib/errors";
 import { normalizeProductName } from "@/lib/items/product-name";
 import { normalizeTagList } from "@/lib/items/ontraport-tags";
 import { dropCachedProducts } from "../engine/rest-delivery";
+import { recordAudit } from "@/lib/audit";
 export { MAX_PRODUCT_NAME, normalizeProductName, effectiveName, conflictKey, type NormalizedName } from "@/lib/items/product-name";
 export const PAGE_SIZE = 50;
 /** At most this many rows change in one Save (one page of the table is 50). */
@@ -209,7 +210,7 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
       if (tags !== undefined && tags !== (f.tags ?? "")) {
         if (tags === "") await tx.execute(sql`update items set custom_fields = custom_fields - 'oapTags', updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
         else await tx.execute(sql`update items set custom_fields = jsonb_set(custom_fields, '{oapTags}', to_jsonb(${tags}::text)), updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
-        await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.tags_changed", target: `Item ${f.item_id}`, detail: { from: f.tags ?? "", to: tags } });
+        await recordAudit(tx, { merchantId, userId, action: "ontraport.tags_changed", target: `Item ${f.item_id}`, detail: { from: f.tags ?? "", to: tags } });
         saved++;
       }
       const to = wanted.get(f.item_id);
@@ -220,7 +221,7 @@ export async function saveMappings(db: Db, { merchantId, userId, changes }: { me
       } else {
         await tx.execute(sql`update items set custom_fields = jsonb_set(custom_fields, '{oapProductid}', to_jsonb(${to}::text)), updated_at = now() where id = ${f.id} and merchant_id = ${merchantId}`);
       }
-      await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.mapping_changed", target: `Item ${f.item_id}`, detail: { from: f.mapping, to } });
+      await recordAudit(tx, { merchantId, userId, action: "ontraport.mapping_changed", target: `Item ${f.item_id}`, detail: { from: f.mapping, to } });
       saved++;
     }
     // ONTRAPORT ids cached by name (REST): a renamed mapping looks its names up again.

@@ -2,8 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, ontraportConfigs } from "@/lib/db/schema";
+import { ontraportConfigs } from "@/lib/db/schema";
 import { decryptSecret, encryptSecret, fingerprint, sha256Hex } from "./crypto";
+import { recordAudit } from "@/lib/audit";
 
 /** 32 random bytes, base64url: the key ONTRAPORT sends when it polls `/api/ontraport/items`. */
 export function generatePollingKey(): string {
@@ -23,7 +24,7 @@ export async function regeneratePollingKey(db: Db, { merchantId, userId }: { mer
       .update(ontraportConfigs)
       .set({ pollingKeyHash: sha256Hex(key), pollingKeyCiphertext: encryptSecret(key), updatedAt: new Date() })
       .where(eq(ontraportConfigs.merchantId, merchantId));
-    await tx.insert(auditLog).values({
+    await recordAudit(tx, {
       merchantId,
       userId,
       action: "ontraport.polling_key_regenerated",

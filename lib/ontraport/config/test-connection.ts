@@ -1,13 +1,14 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { auditLog, ontraportConfigs } from "@/lib/db/schema";
+import { ontraportConfigs } from "@/lib/db/schema";
 import { env, restBaseUrl } from "@/lib/env";
 import { checkDestination, egressPolicy, NOT_ALLOWED, type EgressPolicy } from "@/lib/net/egress";
 import { decryptSecret } from "./crypto";
 import { deliver } from "../xml/deliver";
 import { testRestConnection } from "../rest/test-connection";
 import type { RestSend } from "../rest/http";
+import { recordAudit } from "@/lib/audit";
 
 /** REST: `GET /1/objects?objectID=0&range=1` with the App ID and key, as Valid / Rejected key / No permission / Unreachable. */
 export async function probeRest({ appId, key, send, timeoutMs = TEST_TIMEOUT_MS }: { appId: string; key: string; send?: RestSend; timeoutMs?: number }): Promise<ProbeResult> {
@@ -126,7 +127,7 @@ export async function testConnection(
         keyStatusAt: new Date(),
       })
       .where(eq(ontraportConfigs.merchantId, merchantId));
-    await tx.insert(auditLog).values({ merchantId, userId, action: "ontraport.connection_tested", target: "ONTRAPORT API key", detail: { result: r.result, code: r.code } });
+    await recordAudit(tx, { merchantId, userId, action: "ontraport.connection_tested", target: "ONTRAPORT API key", detail: { result: r.result, code: r.code } });
   });
   return r;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Db } from "@/lib/db/client";
-import { auditLog, ontraportConfigs, transmissions, type TransmissionType } from "@/lib/db/schema";
+import { ontraportConfigs, transmissions, type TransmissionType } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { notifyOutbox } from "@/lib/orders/events";
 import { manualResendProblem } from "./eligibility";
@@ -12,6 +12,7 @@ import { buildSaleXml, describeSale } from "../xml/payload";
 import { transmissionName } from "../log/words";
 import { loadConfigFacts, loadOrder, loadSale, loadSaleTags } from "./snapshots";
 import { factsToJson } from "../rest/facts";
+import { recordAudit } from "@/lib/audit";
 
 // The outbox: transmissions are rows (the log is the queue). Anything that queues work ends with a
 // NOTIFY on `cartlink_outbox`, delivered on commit, so workers in any process wake at once.
@@ -140,7 +141,7 @@ export async function enqueueManualResend(
       const w: WaitingSale = { id: waiting.id, status: waiting.status as WaitingSale["status"], nextAttemptAt: waiting.nextAttemptAt, lastError: waiting.lastError, merchantPaused: waiting.pausedAt !== null };
       if (input.sendNow && !w.merchantPaused && w.status !== "sending") {
         await tx.update(transmissions).set({ status: "pending", nextAttemptAt: now, updatedAt: now }).where(eq(transmissions.id, w.id));
-        await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: `Sale ${input.orderId}`, detail: { transmissionId: w.id } });
+        await recordAudit(tx, { merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: `Sale ${input.orderId}`, detail: { transmissionId: w.id } });
         await notifyOutbox(tx, input.merchantId);
         return { id: w.id, created: false, waiting: { ...w, status: "pending", nextAttemptAt: now } };
       }
@@ -305,7 +306,7 @@ export async function resendTransmission(
       const w: WaitingCopy = { id: waiting.id, status: waiting.status as WaitingCopy["status"], nextAttemptAt: waiting.nextAttemptAt, lastError: waiting.lastError, merchantPaused: waiting.pausedAt !== null };
       if (input.sendNow && !w.merchantPaused && (w.status === "pending" || w.status === "paused")) {
         await tx.update(transmissions).set({ status: "pending", nextAttemptAt: now, updatedAt: now }).where(eq(transmissions.id, w.id));
-        await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: label, detail: { transmissionId: w.id } });
+        await recordAudit(tx, { merchantId: input.merchantId, userId: input.userId, action: "ontraport.send_now", target: label, detail: { transmissionId: w.id } });
         await notifyOutbox(tx, input.merchantId);
         return { id: w.id, created: false, waiting: { ...w, status: "pending", nextAttemptAt: now } };
       }
@@ -336,7 +337,7 @@ export async function resendTransmission(
         .where(and(eq(transmissions.merchantId, input.merchantId), eq(transmissions.idempotencyKey, idempotencyKey)));
       return { id: winner!.id, created: false, status: winner!.status === "held" ? "held" : "pending" };
     }
-    await tx.insert(auditLog).values({ merchantId: input.merchantId, userId: input.userId, action: "ontraport.resend", target: label, detail: { transmissionId: id, resendOf: orig.id, status } });
+    await recordAudit(tx, { merchantId: input.merchantId, userId: input.userId, action: "ontraport.resend", target: label, detail: { transmissionId: id, resendOf: orig.id, status } });
     if (status === "pending") await notifyOutbox(tx, input.merchantId);
     return { id, created: true, status };
   });
