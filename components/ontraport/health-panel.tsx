@@ -19,12 +19,17 @@ const SERIES: Array<{ key: keyof Omit<HealthBucket, "start">; label: string; fil
   { key: "skipped", label: "Skipped", fill: "fill-zinc-300", swatch: "bg-zinc-300" },
 ];
 
+/** One figure, a group named by its label (so "Failed" reads as "Failed 3, last 24 hours"). */
 function Stat({ label, value, tone, hint }: { label: string; value: React.ReactNode; tone?: string; hint?: React.ReactNode }) {
   return (
-    <div className="rounded-lg border border-zinc-200 bg-white px-4 py-3">
-      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
-      <dd className={cn("mt-1 text-2xl font-semibold tabular-nums text-zinc-900", tone)}>{value}</dd>
-      {hint && <dd className="text-xs text-zinc-500">{hint}</dd>}
+    <div role="group" aria-label={label} className="rounded-lg border border-zinc-200 bg-white px-4 py-3">
+      <p className="text-xs font-medium uppercase tracking-wide text-zinc-500" aria-hidden="true">
+        {label}
+      </p>
+      <p data-stat-value="" className={cn("mt-1 text-2xl font-semibold tabular-nums text-zinc-900", tone)}>
+        {value}
+      </p>
+      {hint && <p className="text-xs text-zinc-500">{hint}</p>}
     </div>
   );
 }
@@ -299,7 +304,7 @@ export function HealthPanel() {
         </div>
       ) : (
         <div aria-busy={h.range !== range} className={cn("space-y-3 transition-opacity", h.range !== range && "opacity-60")}>
-          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
             <Stat label="Delivered" value={h.delivered} tone="text-emerald-700" hint={RANGE_WORDS[h.range]} />
             <Stat
               label="Failed"
@@ -321,7 +326,7 @@ export function HealthPanel() {
               value={<span className="text-base">{h.lastSuccessAt ? relativeTime(h.lastSuccessAt) : "Never"}</span>}
               hint={h.lastSuccessAt ? <LocalTime iso={h.lastSuccessAt} /> : "No transmission delivered yet"}
             />
-          </dl>
+          </div>
           {/* Keyed by range: the hour under the keyboard starts at the newest hour again. */}
           <Chart key={h.range} health={h} />
         </div>
