@@ -240,3 +240,18 @@ test.describe("StoreFront", () => {
     await expect(button).toHaveText("Add to cart", { timeout: 8_000 });
   });
 });
+
+test.describe("ONTRAPORT key field", () => {
+  test.use({ storageState: storageStateFor("admin") });
+
+  test("a Test connection result clears when the key field changes", async ({ page }) => {
+    await page.goto("/configuration/external-integrations/ontraport");
+    const form = page.locator("#integration-method");
+    await form.getByRole("button", { name: "Test connection" }).click();
+    const result = form.getByTestId("test-result");
+    await expect(result).toBeVisible({ timeout: 20_000 });
+    // Typing a new key: the result spoke of the saved key, so it goes. Nothing is saved.
+    await form.getByLabel("ONTRAPORT API Key").fill("a-new-key");
+    await expect(result).toBeHidden();
+  });
+});

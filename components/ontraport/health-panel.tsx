@@ -55,7 +55,7 @@ function axisTicks(buckets: HealthBucket[], range: HealthRange): Array<{ i: numb
   buckets.forEach((b, i) => {
     const d = new Date(b.start);
     if (range === "7d") {
-      if (d.getHours() === 0) ticks.push({ i, label: d.toLocaleDateString(undefined, { weekday: "short", day: "numeric" }) });
+      if (d.getHours() === 0) ticks.push({ i, label: `${d.toLocaleDateString(undefined, { weekday: "short" })} ${d.getDate()}` });
     } else if (d.getHours() % 4 === 0) {
       ticks.push({ i, label: d.getHours() === 0 ? d.toLocaleDateString(undefined, { weekday: "short" }) : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) });
     }
@@ -156,7 +156,7 @@ function Chart({ health }: { health: LogHealth }) {
                 role="img"
                 aria-label={bucketWords(b, range)}
                 tabIndex={i === roving ? 0 : -1}
-                className="cursor-default outline-none"
+                className="cursor-default"
                 onMouseEnter={() => setActive(i)}
                 onFocus={() => {
                   setFocusIndex(i);
@@ -174,8 +174,13 @@ function Chart({ health }: { health: LogHealth }) {
             <div
               data-testid="health-tooltip"
               aria-hidden="true"
-              className="pointer-events-none absolute -top-2 z-10 w-max max-w-56 -translate-y-full rounded-md border border-zinc-200 bg-white px-2.5 py-1.5 text-xs shadow-md"
-              style={shown / buckets.length > 0.6 ? { right: `${100 - ((shown + 1) / buckets.length) * 100}%` } : { left: `${(shown / buckets.length) * 100}%` }}
+              className="pointer-events-none absolute top-0 z-10 w-max max-w-56 rounded-md border border-zinc-200 bg-white/95 px-2.5 py-1.5 text-xs shadow-md"
+              // Beside the hour it describes, never over it: left of it on the right half, right of it on the left half.
+              style={
+                shown / buckets.length > 0.5
+                  ? { right: `calc(${100 - (shown / buckets.length) * 100}% + 6px)` }
+                  : { left: `calc(${((shown + 1) / buckets.length) * 100}% + 6px)` }
+              }
             >
               <p className="font-medium text-zinc-900">
                 <LocalTime iso={buckets[shown]!.start} /> ({totals[shown]})
@@ -196,7 +201,12 @@ function Chart({ health }: { health: LogHealth }) {
           {/* The time axis, in the reader's zone. */}
           <div className="relative mt-1 h-4 text-[11px] leading-none text-zinc-500" aria-hidden="true" data-testid="health-axis">
             {ticks.map((t) => (
-              <span key={t.i} className="absolute whitespace-nowrap" style={{ left: `${(t.i / buckets.length) * 100}%` }}>
+              <span
+                key={t.i}
+                className="absolute whitespace-nowrap"
+                // Labels start at their gridline; near the right edge they end there instead, so none is cut off.
+                style={t.i / buckets.length > 0.92 ? { right: `${100 - (t.i / buckets.length) * 100}%` } : { left: `${(t.i / buckets.length) * 100}%` }}
+              >
                 {t.label}
               </span>
             ))}
@@ -312,9 +322,12 @@ export function HealthPanel() {
               tone={h.failed > 0 ? "text-red-700" : undefined}
               hint={
                 h.failed > 0 ? (
-                  <Link href={logHref("failed")} className="font-medium text-accent-700 underline">
-                    {RANGE_WORDS[h.range]}: show failed
-                  </Link>
+                  <>
+                    {RANGE_WORDS[h.range]} ·{" "}
+                    <Link href={logHref("failed")} className="font-medium text-accent-700 underline">
+                      Show failed
+                    </Link>
+                  </>
                 ) : (
                   RANGE_WORDS[h.range]
                 )
