@@ -11,7 +11,6 @@ const LOG = "/configuration/external-integrations/ontraport/log";
 const RESEND = "Resend OntraPort Notification";
 const sim = new SimClient(SIM_URL);
 
-test.describe.configure({ mode: "serial" });
 
 const HOUR = 3_600_000;
 
@@ -253,5 +252,20 @@ test.describe("ONTRAPORT key field", () => {
     // Typing a new key: the result spoke of the saved key, so it goes. Nothing is saved.
     await form.getByLabel("ONTRAPORT API Key").fill("a-new-key");
     await expect(result).toBeHidden();
+  });
+});
+
+test.describe("Side menu", () => {
+  test.use({ storageState: storageStateFor("admin") });
+
+  test("its background spans the whole height of a long page, and the menu stays in view", async ({ page }) => {
+    await page.goto("/configuration/external-integrations/ontraport");
+    const aside = page.getByRole("complementary");
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(pageHeight).toBeGreaterThan(2000);
+    const box = (await aside.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(pageHeight - 60);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect(aside.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" })).toBeInViewport();
   });
 });
