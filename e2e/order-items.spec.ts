@@ -21,7 +21,7 @@ async function openItems(page: Page) {
 test("corrects a line's item, keeps the amounts, and the resend names the corrected product", async ({ page, request }) => {
   const restoreIntegration = await ensureApiIntegration(page, request);
   // The newest completed order without subscriptions or refunds (those lines keep their item).
-  let id = await openFirstOrderIn(page, "Completed Orders");
+  let id = await openFirstOrderIn(page, "Completed Order");
   const keepsItems = async () => (await page.getByText("Auto order,").count()) > 0 || (await page.getByText("No refunds.").count()) === 0;
   for (let n = 1; (await keepsItems()) && n < 20; n++) {
     await page.goBack();

@@ -8,7 +8,7 @@ test.describe("Order Management as admin", () => {
     await page.goto("/orders");
     await expect(page.getByRole("heading", { level: 1, name: "Order Management" })).toBeVisible();
     const tabs = page.getByRole("navigation", { name: "Stages" });
-    for (const t of ["All", "Pre-orders", "Quote Requests", "Accounts Receivable", "Pending Clearance", "Fraud Review", "Shipping Department", "Completed Orders"]) {
+    for (const t of ["All", "Pre-ordered", "Quote Request", "Accounts Receivable", "Pending Clearance", "Fraud Review", "Shipping Department", "Completed Order"]) {
       await expect(tabs.getByRole("link", { name: new RegExp(`^${t} \\d`) })).toBeVisible();
     }
     await expect(page.getByRole("table").getByRole("row")).toHaveCount(26);
@@ -122,7 +122,7 @@ test.describe("Order Management as admin", () => {
   });
 
   test("the Tools menu offers the shopper's receipt", async ({ page }) => {
-    await openFirstOrderIn(page, "Completed Orders");
+    await openFirstOrderIn(page, "Completed Order");
     await page.getByRole("button", { name: "Tools" }).click();
     await expect(page.getByRole("menuitem", { name: /View receipt as shopper/ })).toBeVisible();
     await expect(page.getByRole("menuitem", { name: "Print this order" })).toBeVisible();
@@ -133,7 +133,7 @@ test.describe("Review Order as support", () => {
   test.use({ storageState: storageStateFor("support") });
 
   test("support may move stages but not refund unless the merchant allows it", async ({ page }) => {
-    await openFirstOrderIn(page, "Completed Orders");
+    await openFirstOrderIn(page, "Completed Order");
     await page.getByRole("button", { name: "Payments" }).click();
     await expect(page.getByRole("menuitem", { name: /Complete refund/ })).toHaveAttribute("aria-disabled", "true");
     await expect(page.getByRole("menuitem", { name: /Partial refund.*Only admins may refund/ })).toBeVisible();

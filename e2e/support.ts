@@ -39,10 +39,22 @@ export async function openReviewOrder(page: Page, orderId: string): Promise<void
   await expectReviewOrder(page, orderId);
 }
 
-/** Opens the first order of an Order Management tab in Review Order, through the list's link; returns its id. */
+/**
+ * The tabs' former plural names: Order Management's tabs now carry the stage's own name (one name per
+ * stage), and specs written before still say e.g. "Completed Orders".
+ */
+const FORMER_TAB_NAMES: Record<string, string> = {
+  "Pre-orders": "Pre-ordered",
+  "Quote Requests": "Quote Request",
+  "Quotes Sent": "Quote Sent",
+  "Completed Orders": "Completed Order",
+};
+
+/** Opens the first order of an Order Management tab (a stage's name) in Review Order, through the list's link; returns its id. */
 export async function openFirstOrderIn(page: Page, tab: string): Promise<string> {
+  const stage = FORMER_TAB_NAMES[tab] ?? tab;
   await page.goto("/orders");
-  await page.getByRole("navigation", { name: "Stages" }).getByRole("link", { name: new RegExp(`^${tab} `) }).click();
+  await page.getByRole("navigation", { name: "Stages" }).getByRole("link", { name: new RegExp(`^${stage} `) }).click();
   await expect(page).toHaveURL(/stage=/);
   const link = page.getByRole("table").getByRole("link").first();
   const id = (await link.textContent())!.trim();

@@ -3,7 +3,8 @@ import { LogOut } from "lucide-react";
 import { requirePageSession, type SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getKeyState } from "@/lib/ontraport/log/queries";
-import { SideNav } from "@/components/shell/side-nav";
+import { getDeliverySummary } from "@/lib/ontraport/log/summary";
+import { SideNav, type SideNavDeliveries } from "@/components/shell/side-nav";
 import { signOutAction } from "./sign-out";
 import { DashboardBanners, type BannerFacts } from "@/components/shell/dashboard-banners";
 import { Badge } from "@/components/ui/badge";
@@ -18,16 +19,30 @@ async function bannerFacts(user: SessionUser): Promise<BannerFacts> {
   return { staleKey: state.stale && state.method === "api" ? { waiting: state.waiting } : null };
 }
 
+/**
+ * The side menu's ONTRAPORT counts: failed in the last 7 days and waiting now. Shown while the
+ * integration is on, or while anything is left to look at after it was turned off.
+ */
+async function deliveryFacts(user: SessionUser): Promise<SideNavDeliveries | null> {
+  const db = await getDb();
+  const [state, s] = await Promise.all([getKeyState(db, { merchantId: user.merchantId }), getDeliverySummary(db, { merchantId: user.merchantId })]);
+  if (state.method === "off" && s.failed7d + s.waiting + s.paused === 0) return null;
+  return { failed7d: s.failed7d, waiting: s.waiting, paused: s.paused };
+}
+
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageSession();
-  const banners = await bannerFacts(user);
+  const [banners, deliveries] = await Promise.all([bannerFacts(user), deliveryFacts(user)]);
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 hidden h-screen w-60 shrink-0 overflow-y-auto border-r border-zinc-200 bg-white md:block">
-        <Link href="/" className="block border-b border-zinc-100 px-5 py-4 text-lg font-semibold tracking-tight text-accent-700">
-          cartlink
-        </Link>
-        <SideNav role={user.role} />
+      {/* The aside stretches to the page's full height (its background and border with it); the menu inside stays in view. */}
+      <aside className="hidden w-60 shrink-0 self-stretch border-r border-zinc-200 bg-white md:block">
+        <div className="sticky top-0 max-h-screen overflow-y-auto">
+          <Link href="/" className="block border-b border-zinc-100 px-5 py-4 text-lg font-semibold tracking-tight text-accent-700">
+            cartlink
+          </Link>
+          <SideNav role={user.role} deliveries={deliveries} />
+        </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between gap-4 border-b border-zinc-200 bg-white px-6 py-3">
@@ -49,7 +64,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </header>
         <details className="border-b border-zinc-200 bg-white md:hidden">
           <summary className="cursor-pointer px-6 py-2 text-sm font-medium">Menu</summary>
-          <SideNav role={user.role} />
+          <SideNav role={user.role} deliveries={deliveries} />
         </details>
         <DashboardBanners facts={banners} />
         <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>

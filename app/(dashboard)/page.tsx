@@ -6,6 +6,9 @@ import { getDb } from "@/lib/db/client";
 import { items, orders } from "@/lib/db/schema";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { getDeliverySummary } from "@/lib/ontraport/log/summary";
+import { logHref } from "@/lib/ontraport/log/paths";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -19,6 +22,8 @@ export default async function HomePage() {
     .groupBy(orders.currentStage);
   const [itemCount] = await db.select({ n: count() }).from(items).where(eq(items.merchantId, user.merchantId));
   const total = byStage.reduce((s, r) => s + r.n, 0);
+  const deliveries = await getDeliverySummary(db, { merchantId: user.merchantId });
+  const waiting = deliveries.waiting + deliveries.paused;
   return (
     <>
       <PageHeader title={`Welcome, ${user.name}`} description={`${user.merchantName} at a glance.`} />
@@ -35,9 +40,33 @@ export default async function HomePage() {
             Manage items
           </Link>
         </Card>
-        <Card title="ONTRAPORT">
-          <p className="text-sm text-zinc-600">Configure the integration and watch the Transmission Log.</p>
-          <Link href="/configuration/external-integrations/ontraport" className="text-sm text-accent-600 hover:underline">
+        <Card title="ONTRAPORT deliveries" id="home-deliveries">
+          <dl className="grid grid-cols-2 gap-3">
+            <div>
+              <dt className="text-xs font-medium text-zinc-500">Failed, last 7 days</dt>
+              <dd className={cn("text-3xl font-semibold tabular-nums", deliveries.failed7d > 0 && "text-red-700")} data-testid="home-failed">
+                {deliveries.failed7d}
+              </dd>
+              <dd>
+                <Link href={logHref("failed")} className="text-sm text-accent-600 hover:underline">
+                  Show failed
+                </Link>
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-medium text-zinc-500">Waiting now</dt>
+              <dd className="text-3xl font-semibold tabular-nums" data-testid="home-waiting">
+                {waiting}
+              </dd>
+              <dd>
+                <Link href={logHref(deliveries.paused > 0 && deliveries.waiting === 0 ? "paused" : "waiting")} className="text-sm text-accent-600 hover:underline">
+                  Show waiting
+                </Link>
+              </dd>
+              {deliveries.paused > 0 && <dd className="text-xs text-amber-800">{deliveries.paused} paused until a new API key is saved</dd>}
+            </div>
+          </dl>
+          <Link href="/configuration/external-integrations/ontraport" className="mt-3 inline-block text-sm text-accent-600 hover:underline">
             Open ONTRAPORT settings
           </Link>
         </Card>

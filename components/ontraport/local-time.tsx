@@ -1,12 +1,14 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { formatLocalDateTime, formatUtcDateTime } from "@/components/ui/date-time";
 
 const subscribe = () => () => {};
 
 /**
- * A time in the reader's own time zone. The server renders UTC (it does not know the zone), the
- * browser its local time; `<time>` keeps the exact instant for tools and tests.
+ * A time in the reader's own time zone, with the zone: the one date-time format of every page. The
+ * server renders UTC (it does not know the zone), the browser its local time; `<time>` keeps the
+ * exact instant for tools and tests.
  */
 export function LocalTime({ iso, withSeconds }: { iso: string | null | undefined; withSeconds?: boolean }) {
   const local = useSyncExternalStore(
@@ -16,8 +18,7 @@ export function LocalTime({ iso, withSeconds }: { iso: string | null | undefined
   );
   if (!iso) return <span className="text-zinc-500">—</span>;
   const d = new Date(iso);
-  const opts: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) };
-  const text = local ? d.toLocaleString(undefined, opts) : `${d.toLocaleString("en-US", { ...opts, timeZone: "UTC" })} UTC`;
+  const text = local ? formatLocalDateTime(d, withSeconds) : formatUtcDateTime(d, withSeconds);
   return (
     <time dateTime={iso} title={iso}>
       {text}

@@ -1,4 +1,5 @@
 import { Badge, type Tone } from "@/components/ui/badge";
+import { formatUtcDateTime } from "@/components/ui/date-time";
 import type { PaymentStatus, Stage } from "@/lib/orders/paid";
 import type { AutoOrderStatus } from "@/lib/orders/auto-orders";
 
@@ -45,7 +46,7 @@ export function AutoOrderStatusBadge({ status }: { status: AutoOrderStatus }) {
   return <Badge tone={AUTO_ORDER_TONES[status]}>{status.charAt(0).toUpperCase() + status.slice(1)}</Badge>;
 }
 
-/** Dates in one format everywhere on the order pages (UTC, so server and browser agree). */
+/** A date-time as plain text, where LocalTime cannot render it: the same format, in UTC. */
 export function formatDateTime(d: Date): string {
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+  return formatUtcDateTime(d);
 }

@@ -19,6 +19,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
   "app/(auth)/login/actions.ts#login": "signing in is what an anonymous visitor does",
   "app/(dashboard)/sign-out.ts#signOutAction": "signing out needs no role; it only ends the caller's own session",
   "app/store/[merchant]/[theme]/actions.ts#updateCart": "shoppers have no login; it only edits the caller's own cart cookie (Item IDs and quantities, prices come from the database)",
+  "app/store/[merchant]/[theme]/actions.ts#addToCartAction": "shoppers have no login; like updateCart it only adds an Item ID to the caller's own cart cookie (validated with zod), and answers with the cart's unit count",
   "app/store/[merchant]/[theme]/actions.ts#checkout": "shoppers have no login; it places an order from the caller's own cart, validated with zod, idempotent per checkout key",
 };
 

@@ -13,6 +13,7 @@ import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
 import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { AutoOrderStatusBadge } from "@/components/orders/badges";
+import { LocalTime } from "@/components/ontraport/local-time";
 import { cancelAutoOrderAction, reactivateAutoOrderAction, rebillNowAction, updateCardAction } from "./actions";
 
 /** An auto order as the table shows it: the row with its money and dates already formatted. */
@@ -20,7 +21,8 @@ export type AutoOrderView = Pick<AutoOrderRow, "id" | "code" | "status" | "failu
   item: string;
   itemDescription: string;
   price: string;
-  nextAttempt: string;
+  /** ISO, or null when none is scheduled. */
+  nextAttempt: string | null;
   attempts: number;
 };
 
@@ -75,7 +77,7 @@ export function AutoOrdersTable({ rows }: { rows: AutoOrderView[] }) {
                   {r.status === "card declined" && <div className="mt-0.5 text-xs text-red-700">{r.failureReason} (attempt {r.attempts} of 3)</div>}
                   {r.cancelReason && <div className="mt-0.5 text-xs text-zinc-500">{r.cancelReason}</div>}
                 </Td>
-                <Td>{billing ? r.nextAttempt : "—"}</Td>
+                <Td className="whitespace-nowrap">{billing ? <LocalTime iso={r.nextAttempt} /> : "—"}</Td>
                 <Td className="whitespace-nowrap tabular-nums">•••• {r.cardLast4}</Td>
                 <Td className="text-right">
                   <MenuButton label="Actions">

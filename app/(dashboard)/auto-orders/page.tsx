@@ -5,7 +5,6 @@ import { listAutoOrders } from "@/lib/orders/auto-orders";
 import { formatMoney } from "@/lib/money";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/card";
-import { formatDateTime } from "@/components/orders/badges";
 import { AutoOrdersTable } from "./auto-orders-client";
 
 export const metadata: Metadata = { title: "Auto Orders" };
@@ -31,7 +30,7 @@ export default async function AutoOrdersPage() {
             item: r.merchantItemId,
             itemDescription: r.itemDescription ?? "",
             price: `${formatMoney(r.unitPriceCents * r.quantity)} ${r.frequency.toLowerCase()}`,
-            nextAttempt: r.nextAttemptAt ? formatDateTime(r.nextAttemptAt) : "—",
+            nextAttempt: r.nextAttemptAt ? r.nextAttemptAt.toISOString() : null,
             failureReason: r.failureReason,
             attempts: r.creditCardAttempt,
             cardLast4: r.cardLast4,

@@ -13,23 +13,17 @@ import { EmptyState } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
-import { formatDateTime, PaymentBadge, StageBadge } from "@/components/orders/badges";
+import { PaymentBadge, StageBadge } from "@/components/orders/badges";
+import { LocalTime } from "@/components/ontraport/local-time";
 
 export const metadata: Metadata = { title: "Order Management" };
 
-/** The tabs, in the cart's menu order and words; the rarer stages follow. */
+/** The tabs, in the cart's menu order; each is named as its stage is everywhere else (badges, history, Home). */
 const TABS: Array<{ label: string; stage?: Stage }> = [
   { label: "All" },
-  { label: "Pre-orders", stage: "Pre-ordered" },
-  { label: "Quote Requests", stage: "Quote Request" },
-  { label: "Quotes Sent", stage: "Quote Sent" },
-  { label: "Accounts Receivable", stage: "Accounts Receivable" },
-  { label: "Pending Clearance", stage: "Pending Clearance" },
-  { label: "Fraud Review", stage: "Fraud Review" },
-  { label: "Shipping Department", stage: "Shipping Department" },
-  { label: "Completed Orders", stage: "Completed Order" },
-  { label: "Hold", stage: "Hold" },
-  { label: "Rejected", stage: "Rejected" },
+  ...(["Pre-ordered", "Quote Request", "Quote Sent", "Accounts Receivable", "Pending Clearance", "Fraud Review", "Shipping Department", "Completed Order", "Hold", "Rejected"] as const).map(
+    (stage) => ({ label: stage, stage }),
+  ),
 ];
 
 type Params = { stage?: string; q?: string; sort?: string; after?: string; before?: string };
@@ -137,7 +131,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
                     {o.id}
                   </Link>
                 </Td>
-                <Td className="whitespace-nowrap text-zinc-600">{formatDateTime(o.createdAt)}</Td>
+                <Td className="whitespace-nowrap text-zinc-600"><LocalTime iso={o.createdAt.toISOString()} /></Td>
                 <Td>
                   <div>{`${o.firstName} ${o.lastName}`.trim() || "—"}</div>
                   <div className="text-xs text-zinc-500">{o.email}</div>

@@ -1,10 +1,11 @@
 "use client";
 
-import { useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { addUser, changeUser, saveStaffPermissions } from "./actions";
@@ -73,56 +74,105 @@ export function StaffPermissionsForm({ supportMayRefund }: { supportMayRefund: b
   );
 }
 
+type Role = Row["role"];
+const ROLE_LABEL: Record<Role, string> = { admin: "Admin", support: "Support" };
+
 export function UsersTable({ rows, currentUserId }: { rows: Row[]; currentUserId: string }) {
   const [pending, start] = useTransition();
+  const [saving, startSaving] = useTransition();
+  // A role chosen in a select waits here for confirmation; nothing is saved until then.
+  const [proposed, setProposed] = useState<{ user: Row; role: Role } | null>(null);
+  const selects = useRef(new Map<string, HTMLSelectElement>());
   const run = (input: Parameters<typeof changeUser>[0]) =>
     start(async () => {
       const r = await changeUser(input);
       if (r.error) toast.error(r.error);
       else toast.success(r.message ?? "Saved.");
     });
+  /** Closes the confirmation and puts focus back on the select it came from. */
+  const close = (userId: string) => {
+    setProposed(null);
+    setTimeout(() => selects.current.get(userId)?.focus(), 0);
+  };
+  const confirmRole = () => {
+    if (!proposed) return;
+    const { user, role } = proposed;
+    startSaving(async () => {
+      const r = await changeUser({ userId: user.id, role });
+      if (r.error) toast.error(r.error);
+      else toast.success(`${user.email} is now ${role === "admin" ? "an admin" : "a support user"}.`);
+      close(user.id);
+    });
+  };
   return (
-    <Table caption="Users of this store">
-      <THead>
-        <tr>
-          <Th>Name</Th>
-          <Th>Email</Th>
-          <Th>Role</Th>
-          <Th>Status</Th>
-          <ActionsTh />
-        </tr>
-      </THead>
-      <TBody>
-        {rows.map((u) => (
-          <Tr key={u.id}>
-            <Td>{u.name}</Td>
-            <Td>{u.email}</Td>
-            <Td>
-              <label className="sr-only" htmlFor={`role-${u.id}`}>
-                Role of {u.email}
-              </label>
-              <select
-                id={`role-${u.id}`}
-                className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
-                value={u.role}
-                disabled={pending || u.id === currentUserId}
-                onChange={(e) => run({ userId: u.id, role: e.target.value as "admin" | "support" })}
-              >
-                <option value="support">Support</option>
-                <option value="admin">Admin</option>
-              </select>
-            </Td>
-            <Td>{u.disabled ? <Badge tone="muted">Disabled</Badge> : <Badge tone="success">Active</Badge>}</Td>
-            <Td className="text-right">
-              {u.id !== currentUserId && (
-                <Button variant="secondary" size="sm" disabled={pending} onClick={() => run({ userId: u.id, disabled: !u.disabled })} aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}>
-                  {u.disabled ? "Enable" : "Disable"}
-                </Button>
-              )}
-            </Td>
-          </Tr>
-        ))}
-      </TBody>
-    </Table>
+    <>
+      <Table caption="Users of this store">
+        <THead>
+          <tr>
+            <Th>Name</Th>
+            <Th>Email</Th>
+            <Th>Role</Th>
+            <Th>Status</Th>
+            <ActionsTh />
+          </tr>
+        </THead>
+        <TBody>
+          {rows.map((u) => (
+            <Tr key={u.id}>
+              <Td>{u.name}</Td>
+              <Td>{u.email}</Td>
+              <Td>
+                <label className="sr-only" htmlFor={`role-${u.id}`}>
+                  Role of {u.email}
+                </label>
+                <select
+                  id={`role-${u.id}`}
+                  ref={(el) => {
+                    if (el) selects.current.set(u.id, el);
+                    else selects.current.delete(u.id);
+                  }}
+                  className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
+                  value={proposed?.user.id === u.id ? proposed.role : u.role}
+                  disabled={pending || u.id === currentUserId}
+                  onChange={(e) => {
+                    const role = e.target.value as Role;
+                    if (role !== u.role) setProposed({ user: u, role });
+                  }}
+                >
+                  <option value="support">Support</option>
+                  <option value="admin">Admin</option>
+                </select>
+              </Td>
+              <Td>{u.disabled ? <Badge tone="muted">Disabled</Badge> : <Badge tone="success">Active</Badge>}</Td>
+              <Td className="text-right">
+                {u.id !== currentUserId && (
+                  <Button variant="secondary" size="sm" disabled={pending} onClick={() => run({ userId: u.id, disabled: !u.disabled })} aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}>
+                    {u.disabled ? "Enable" : "Disable"}
+                  </Button>
+                )}
+              </Td>
+            </Tr>
+          ))}
+        </TBody>
+      </Table>
+      <ConfirmDialog
+        open={proposed !== null}
+        onOpenChange={(open) => {
+          if (!open && proposed && !saving) close(proposed.user.id);
+        }}
+        title="Change role?"
+        description={
+          proposed
+            ? `${proposed.user.email} becomes ${proposed.role === "admin" ? "an admin: they can configure the store and its integrations and manage users" : "a support user: they can review orders, read the Transmission Log and resend, but no longer configure the store or manage users"}.`
+            : undefined
+        }
+        cancelLabel={proposed ? `Keep ${ROLE_LABEL[proposed.user.role]}` : "Cancel"}
+        cancelDisabled={saving}
+        confirmLabel={proposed ? `Make ${ROLE_LABEL[proposed.role]}` : "Change role"}
+        confirmVariant="primary"
+        pending={saving}
+        onConfirm={confirmRole}
+      />
+    </>
   );
 }

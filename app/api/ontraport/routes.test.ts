@@ -68,9 +68,10 @@ describe("Transmission Log routes", () => {
     expect(page.rows.map((r) => r.id)).toEqual([demoId]);
     expect((await logGET(req("/api/ontraport/log?status=nonsense"))).status).toBe(400);
     expect((await logGET(req("/api/ontraport/log?view=health&range=1y"))).status).toBe(400);
-    const health = (await (await logGET(req("/api/ontraport/log?view=health&range=7d"))).json()) as { buckets: unknown[]; delivered24h: number };
+    const health = (await (await logGET(req("/api/ontraport/log?view=health&range=7d"))).json()) as { buckets: unknown[]; delivered: number; range: string };
     expect(health.buckets).toHaveLength(168);
-    expect(health.delivered24h).toBe(1);
+    expect(health.delivered).toBe(1);
+    expect(health.range).toBe("7d");
   });
 
   it("gives the detail with support details, and the XML as a download", async () => {

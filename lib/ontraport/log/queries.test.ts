@@ -129,18 +129,44 @@ describe.each(testBackends())("Transmission Log queries on %s", (kind) => {
   it("sums the last 24 hours and buckets per hour by status", async () => {
     const h = await getLogHealth(t.db, { merchantId: "DEMO", now: NOW });
     expect(h.buckets).toHaveLength(24);
+    expect(h.range).toBe("24h");
+    expect(h.since).toBe("2026-11-24T13:00:00Z");
     const total = h.buckets.reduce((s, b) => s + b.delivered + b.failed + b.waiting + b.paused + b.skipped, 0);
     expect(total).toBe(60);
     const all = await listTransmissions(t.db, { merchantId: "DEMO", limit: 100 });
-    expect(h.delivered24h).toBe(all.rows.filter((r) => r.status === "delivered").length);
-    expect(h.failed24h).toBe(all.rows.filter((r) => r.status === "failed").length);
+    expect(h.delivered).toBe(all.rows.filter((r) => r.status === "delivered").length);
+    expect(h.failed).toBe(all.rows.filter((r) => r.status === "failed").length);
     expect(h.waiting).toBe(all.rows.filter((r) => r.status === "pending" || r.status === "sending").length);
     expect(h.paused).toBe(all.rows.filter((r) => r.status === "paused").length);
     const last = h.buckets[h.buckets.length - 1]!;
     expect(last.start).toBe("2026-11-25T12:00:00Z");
     expect(last.delivered + last.failed + last.waiting + last.paused + last.skipped).toBe(20);
     expect((await getLogHealth(t.db, { merchantId: "DEMO", now: NOW, range: "7d" })).buckets).toHaveLength(168);
-    expect((await getLogHealth(t.db, { merchantId: "ACME", now: NOW })).failed24h).toBe(0);
+    expect((await getLogHealth(t.db, { merchantId: "ACME", now: NOW })).failed).toBe(0);
+  });
+
+  it("counts delivered and failed over the chosen range: the figures are the chart's bars added up", async () => {
+    // Three days old: outside 24 hours, inside 7 days. Eight days old: outside both.
+    await t.db.insert(transmissions).values([
+      row(100, { status: "delivered", idempotencyKey: "old:1", createdAt: new Date(NOW.getTime() - 72 * HOUR) }),
+      row(101, { status: "failed", idempotencyKey: "old:2", createdAt: new Date(NOW.getTime() - 72 * HOUR) }),
+      row(102, { status: "failed", idempotencyKey: "old:3", createdAt: new Date(NOW.getTime() - 70 * HOUR) }),
+      row(103, { status: "failed", idempotencyKey: "old:4", createdAt: new Date(NOW.getTime() - 8 * 24 * HOUR) }),
+    ]);
+    try {
+      const day = await getLogHealth(t.db, { merchantId: "DEMO", now: NOW, range: "24h" });
+      const week = await getLogHealth(t.db, { merchantId: "DEMO", now: NOW, range: "7d" });
+      expect(week.range).toBe("7d");
+      expect(week.since).toBe("2026-11-18T13:00:00Z");
+      expect(week.delivered).toBe(day.delivered + 1);
+      expect(week.failed).toBe(day.failed + 2);
+      for (const h of [day, week]) {
+        expect(h.delivered).toBe(h.buckets.reduce((s, b) => s + b.delivered, 0));
+        expect(h.failed).toBe(h.buckets.reduce((s, b) => s + b.failed, 0));
+      }
+    } finally {
+      await t.db.delete(transmissions).where(sql`${transmissions.idempotencyKey} like 'old:%'`);
+    }
   });
 
   it("counts failed rows in a range and tells the banner what waits behind a stale key", async () => {

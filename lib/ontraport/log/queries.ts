@@ -358,6 +358,8 @@ export async function listOrderTransmissions(db: Db, { merchantId, orderId }: { 
 
 export type HealthRange = "24h" | "7d";
 
+export const HEALTH_RANGES = ["24h", "7d"] as const satisfies readonly HealthRange[];
+
 export interface HealthBucket {
   /** Start of the hour, ISO. */
   start: string;
@@ -369,26 +371,35 @@ export interface HealthBucket {
 }
 
 export interface LogHealth {
-  /** Created in the last 24 hours and now delivered / failed. */
-  delivered24h: number;
-  failed24h: number;
-  /** Waiting now (pending or being sent), whatever their age. */
+  /** Created in the range's window (`since` up to now) and now delivered / failed: the chart's bars added up. */
+  delivered: number;
+  failed: number;
+  /** Waiting now (pending, being sent or held), whatever their age. */
   waiting: number;
   /** Held back now because the key is stale. */
   paused: number;
   lastSuccessAt: string | null;
   range: HealthRange;
+  /** Start of the window, ISO: the first bucket's hour (23 or 167 whole hours before the current one). */
+  since: string;
   buckets: HealthBucket[];
 }
 
 const HOUR = 3_600_000;
 
-/** Health at a glance: last-24-hour totals, what waits now, and per-hour counts by status. */
-export async function getLogHealth(db: Db, { merchantId, range = "24h", now = new Date() }: { merchantId: string; range?: HealthRange; now?: Date }): Promise<LogHealth> {
+/**
+ * The hours a range covers: the current hour and the 23 (or 167) before it. The figures, the chart and
+ * Home's "failed, last 7 days" all count from the same start, so they always agree.
+ */
+export function healthWindow(range: HealthRange, now: Date): { since: Date; hours: number } {
   const hours = range === "7d" ? 168 : 24;
   const endHour = Math.floor(now.getTime() / HOUR) * HOUR + HOUR;
-  const since = new Date(endHour - hours * HOUR);
-  const dayAgo = new Date(now.getTime() - 24 * HOUR);
+  return { since: new Date(endHour - hours * HOUR), hours };
+}
+
+/** Health at a glance for a range: its delivered and failed figures, what waits now, and per-hour counts by status. */
+export async function getLogHealth(db: Db, { merchantId, range = "24h", now = new Date() }: { merchantId: string; range?: HealthRange; now?: Date }): Promise<LogHealth> {
+  const { since, hours } = healthWindow(range, now);
 
   const perHour = rowsOf<{ hour: string; status: TransmissionStatus; n: number }>(
     await db.execute(sql`
@@ -397,14 +408,6 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
         from ${transmissions}
        where ${transmissions.merchantId} = ${merchantId} and ${transmissions.createdAt} >= ${since.toISOString()}::timestamptz
        group by 1, 2`),
-  );
-  const day = rowsOf<{ status: TransmissionStatus; n: number }>(
-    await db.execute(sql`
-      select ${transmissions.status} as status, count(*)::int as n
-        from ${transmissions}
-       where ${transmissions.merchantId} = ${merchantId} and ${transmissions.createdAt} >= ${dayAgo.toISOString()}::timestamptz
-         and ${transmissions.status} in ('delivered', 'failed')
-       group by 1`),
   );
   const open = rowsOf<{ status: TransmissionStatus; n: number }>(
     await db.execute(sql`
@@ -439,12 +442,13 @@ export async function getLogHealth(db: Db, { merchantId, range = "24h", now = ne
   }
   const count = (rows: { status: TransmissionStatus; n: number }[], ...s: TransmissionStatus[]) => rows.filter((r) => s.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
   return {
-    delivered24h: count(day, "delivered"),
-    failed24h: count(day, "failed"),
+    delivered: buckets.reduce((a, b) => a + b.delivered, 0),
+    failed: buckets.reduce((a, b) => a + b.failed, 0),
     waiting: count(open, "pending", "sending", "held"),
     paused: count(open, "paused"),
     lastSuccessAt: last?.at ? last.at.toISOString() : null,
     range,
+    since: since.toISOString().replace(".000Z", "Z"),
     buckets,
   };
 }

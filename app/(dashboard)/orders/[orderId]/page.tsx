@@ -15,7 +15,8 @@ import { decodeSegment } from "@/lib/validation";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
-import { AutoOrderStatusBadge, formatDateTime, PaymentBadge, StageBadge } from "@/components/orders/badges";
+import { AutoOrderStatusBadge, PaymentBadge, StageBadge } from "@/components/orders/badges";
+import { LocalTime } from "@/components/ontraport/local-time";
 import { ToolsMenu } from "@/components/orders/tools-menu";
 import { ResendOntraportTool } from "@/components/ontraport/resend-tool";
 import { OrderTransmissions } from "@/components/ontraport/order-transmissions";
@@ -72,7 +73,7 @@ export default async function ReviewOrderPage({ params }: Props) {
             <StageBadge stage={o.currentStage} />
             <PaymentBadge status={o.paymentStatus} />
             <span>
-              Placed {formatDateTime(o.createdAt)} · {money(o.totalCents)}
+              Placed <LocalTime iso={o.createdAt.toISOString()} /> · {money(o.totalCents)}
             </span>
           </span>
         }
@@ -180,7 +181,7 @@ export default async function ReviewOrderPage({ params }: Props) {
                       <Td className="whitespace-nowrap font-medium">
                         {r.code} {r.full && <Badge tone="muted">Complete</Badge>}
                       </Td>
-                      <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
+                      <Td className="whitespace-nowrap"><LocalTime iso={r.createdAt.toISOString()} /></Td>
                       <Td>{r.byEmail ?? "—"}</Td>
                       <Td>{r.reason || "—"}</Td>
                       <Td className="text-right tabular-nums">
@@ -201,7 +202,7 @@ export default async function ReviewOrderPage({ params }: Props) {
             <ol className="space-y-2 text-sm" aria-label="Stage history">
               {history.map((h) => (
                 <li key={h.id} className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-zinc-100 pb-2 last:border-0">
-                  <span className="whitespace-nowrap text-zinc-500">{formatDateTime(h.at)}</span>
+                  <span className="whitespace-nowrap text-zinc-500"><LocalTime iso={h.at.toISOString()} /></span>
                   {h.fromStage ? (
                     <>
                       <StageBadge stage={h.fromStage} /> <span aria-hidden="true">→</span>
@@ -248,7 +249,7 @@ export default async function ReviewOrderPage({ params }: Props) {
               rows={[
                 ["Method", o.paymentMethod + (o.cardLast4 ? ` ending ${o.cardLast4}` : "")],
                 ["Status", <PaymentBadge key="s" status={o.paymentStatus} />],
-                ["Paid", o.paidAt ? formatDateTime(o.paidAt) : "Not paid yet"],
+                ["Paid", o.paidAt ? <LocalTime iso={o.paidAt.toISOString()} /> : "Not paid yet"],
                 ["Currency", o.currency],
               ]}
             />

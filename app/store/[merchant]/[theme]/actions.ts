@@ -30,6 +30,7 @@ async function writeCart(merchant: string, update: (c: ReturnType<typeof parseCa
   const jar = await cookies();
   const next = update(parseCart(jar.get(cartCookieName(merchant))?.value));
   jar.set(cartCookieName(merchant), serializeCart(next), { httpOnly: true, sameSite: "lax", path: `/store/${merchant}`, maxAge: 14 * 24 * 3600 });
+  return next;
 }
 
 export async function updateCart(formData: FormData): Promise<void> {
@@ -39,6 +40,28 @@ export async function updateCart(formData: FormData): Promise<void> {
   const db = await getDb();
   if (!(await findStoreFront(db, merchant, theme))) return;
   await writeCart(merchant, (c) => (mode === "add" ? addToCart(c, itemId, quantity ?? 1) : setQuantity(c, itemId, quantity ?? 0)));
+}
+
+/** What Add to cart tells the shopper: the cart's new count (the button says "Added" and a live region says it). */
+export interface AddToCartState {
+  ok?: boolean;
+  error?: string;
+  /** Units in the cart after the add. */
+  count?: number;
+  /** When it was added (ms): tells one add from the next. */
+  at?: number;
+}
+
+/** Add to cart as a form action with an answer (the catalog's buttons); updateCart stays for the cart's own forms. */
+export async function addToCartAction(_prev: AddToCartState, formData: FormData): Promise<AddToCartState> {
+  const parsed = cartSchema.safeParse(Object.fromEntries(formData.entries()));
+  const failed = { error: "That item could not be added. Refresh the page and try again." };
+  if (!parsed.success || parsed.data.mode !== "add") return failed;
+  const { merchant, theme, itemId, quantity } = parsed.data;
+  const db = await getDb();
+  if (!(await findStoreFront(db, merchant, theme))) return failed;
+  const next = await writeCart(merchant, (c) => addToCart(c, itemId, quantity ?? 1));
+  return { ok: true, count: next.reduce((s, l) => s + l.quantity, 0), at: Date.now() };
 }
 
 export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {

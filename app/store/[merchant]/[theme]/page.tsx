@@ -6,8 +6,8 @@ import { getDb } from "@/lib/db/client";
 import { formatMoney } from "@/lib/money";
 import { findStoreFront, listCatalog, resolveCart } from "@/lib/store/catalog";
 import { cartCookieName, parseCart } from "@/lib/store/cart";
-import { updateCart } from "./actions";
 import { CartView } from "./cart-view";
+import { AddToCartButton } from "./add-to-cart";
 import { followAffiliateLink } from "./track";
 
 export const metadata: Metadata = { title: "StoreFront" };
@@ -40,14 +40,7 @@ export default async function StorePage({ params, searchParams }: { params: Prom
                   </p>
                   {it.kind === "preorder" && <p className="mt-1 text-xs font-medium text-amber-800">Pre-order: charged when it ships</p>}
                 </div>
-                <form action={updateCart} className="mt-3">
-                  <input type="hidden" name="merchant" value={sf.merchantId} />
-                  <input type="hidden" name="theme" value={sf.themeCode} />
-                  <input type="hidden" name="itemId" value={it.merchantItemId} />
-                  <button type="submit" className="w-full rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white hover:bg-accent-700" aria-label={`Add ${it.merchantItemId} to cart`}>
-                    Add to cart
-                  </button>
-                </form>
+                <AddToCartButton merchant={sf.merchantId} theme={sf.themeCode} itemId={it.merchantItemId} itemName={it.description || it.merchantItemId} />
               </li>
             ))}
           </ul>

@@ -227,6 +227,8 @@ export function MethodForm(p: MethodFormProps) {
               autoComplete="off"
               spellCheck={false}
               error={f.apiKey}
+              // A test result speaks of the key it tested: a new key makes it stale.
+              onChange={() => setTest(null)}
               placeholder={p.hasKey ? "Leave empty to keep the saved key" : protocol === "rest" ? "Paste the API key from ONTRAPORT" : "Paste the key from ONTRAPORT Support"}
               help={
                 protocol === "rest"

@@ -17,14 +17,17 @@ import { MethodForm } from "./method-form";
 import { MappingTable } from "./mapping-table";
 import { PollingKey } from "./polling-key";
 import { TransmissionLogSection } from "@/components/ontraport/transmission-log-section";
+import { LocalTime } from "@/components/ontraport/local-time";
+import { formatUtcDateTime } from "@/components/ui/date-time";
 
 export const metadata: Metadata = { title: "ONTRAPORT" };
 
 const PATH = "/configuration/external-integrations/ontraport";
 const METHOD_LABEL = { off: "Off", api: "API Integration", pixel: "Partner Tracking Pixel" } as const;
 
+/** The key's times go to the method form as text: the one date-time format, in UTC. */
 function when(d: Date | null): string | null {
-  return d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : null;
+  return d ? formatUtcDateTime(d) : null;
 }
 
 // `items` (not `q`): the Transmission Log on this page keeps its own search in `q`.
@@ -232,7 +235,9 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
               <TBody>
                 {history.map((h) => (
                   <Tr key={h.id}>
-                    <Td className="whitespace-nowrap text-zinc-600">{when(h.at)}</Td>
+                    <Td className="whitespace-nowrap text-zinc-600">
+                      <LocalTime iso={h.at.toISOString()} />
+                    </Td>
                     <Td>{h.who ?? "system"}</Td>
                     <Td>{describeChange(h)}</Td>
                   </Tr>
