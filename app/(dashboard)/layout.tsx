@@ -4,6 +4,7 @@ import { requirePageSession, type SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getKeyState } from "@/lib/ontraport/log/queries";
 import { SideNav } from "@/components/shell/side-nav";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { signOutAction } from "./sign-out";
 import { DashboardBanners, type BannerFacts } from "@/components/shell/dashboard-banners";
 import { Badge } from "@/components/ui/badge";
@@ -30,8 +31,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <SideNav role={user.role} />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between gap-4 border-b border-zinc-200 bg-white px-6 py-3">
-          <div className="min-w-0">
+        <header className="relative flex items-center justify-between gap-3 border-b border-zinc-200 bg-white px-4 py-3 sm:px-6">
+          <div className="flex min-w-0 items-center gap-3">
+            <MobileNav role={user.role} />
             <p className="truncate text-sm font-semibold text-zinc-900" data-testid="merchant-name">
               {user.merchantName} <span className="font-normal text-zinc-500">({user.merchantId})</span>
             </p>
@@ -47,12 +49,8 @@ export default async function DashboardLayout({ children }: { children: React.Re
             </form>
           </div>
         </header>
-        <details className="border-b border-zinc-200 bg-white md:hidden">
-          <summary className="cursor-pointer px-6 py-2 text-sm font-medium">Menu</summary>
-          <SideNav role={user.role} />
-        </details>
         <DashboardBanners facts={banners} />
-        <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>
+        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">{children}</main>
       </div>
     </div>
   );
