@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoPageOverflow, expectNoSeriousViolations } from "./a11y-checks";
 import { screenshot, storageStateFor } from "./support";
 
 /**
@@ -21,6 +22,8 @@ test.describe("dashboard on a phone", () => {
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Items" })).toBeVisible();
+    await expectNoSeriousViolations(page, "Order Management with the phone menu open");
+    await expectNoPageOverflow(page, "Order Management with the phone menu open");
     await nav.getByRole("link", { name: "Items" }).focus();
     await page.keyboard.press("Escape");
     await expect(nav).toBeHidden();
