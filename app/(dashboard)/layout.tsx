@@ -42,7 +42,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <span className="hidden text-zinc-700 sm:inline">{user.email}</span>
             <Badge tone={user.role === "admin" ? "info" : "neutral"}>{user.role === "admin" ? "Admin" : "Support"}</Badge>
             <form action={signOutAction}>
-              <button type="submit" className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-zinc-700 hover:bg-zinc-100">
+              <button type="submit" className="inline-flex items-center gap-1 whitespace-nowrap rounded-md px-2 py-1 text-zinc-700 hover:bg-zinc-100">
                 <LogOut className="size-4" aria-hidden="true" />
                 Sign out
               </button>
