@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoPageOverflow, expectNoSeriousViolations } from "./a11y-checks";
-import { DASHBOARD_PATHS, expectReviewOrder, storageStateFor } from "./support";
+import { expectNoPageOverflow, expectNoSeriousViolations, type KnownIssue } from "./a11y-checks";
+import { DASHBOARD_PATHS, ensureApiIntegration, expectReviewOrder, openFirstOrderIn, storageStateFor } from "./support";
 
 /**
  * Issue 17, point 6: an accessibility check (axe-core) on every dashboard page, the Transmission Log
@@ -15,6 +15,14 @@ const WIDTHS = [
   { name: "desktop", width: 1280, height: 860 },
   { name: "phone", width: 390, height: 844 },
 ] as const;
+
+/**
+ * Known in components/ontraport/transmission-dialog.tsx, which the `ux` branch (issue 17 point 1, log
+ * actions) owns and edits now: the Attempts table's sideways-scrolling box is not focusable, so at
+ * 390 px a keyboard cannot scroll it (fix: tabIndex={0}, role="region" and a name, as components/ui/table.tsx does).
+ * Remove this entry once that lands.
+ */
+const VIEW_DIALOG_KNOWN: KnownIssue[] = [{ rule: "scrollable-region-focusable", target: 'section[aria-labelledby="tx-attempts"] > .overflow-x-auto.border-zinc-200.border', owner: "ux branch (transmission-dialog.tsx)" }];
 
 async function checkPage(page: Page, where: string): Promise<void> {
   await expectNoPageOverflow(page, where);
@@ -36,18 +44,32 @@ for (const size of WIDTHS) {
         });
       }
 
-      test(`Transmission Log and its View dialog (${size.name})`, async ({ page }) => {
+      test(`Transmission Log and its View dialog (${size.name})`, async ({ page, request }) => {
         await page.goto(LOG);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-        await checkPage(page, `the Transmission Log at ${size.width} px`);
         const view = page.getByRole("button", { name: /^View / }).first();
-        if ((await view.count()) > 0) {
-          await view.click();
-          await expect(page.getByRole("dialog")).toBeVisible();
-          await expectNoSeriousViolations(page, `the Transmission Log's View dialog at ${size.width} px`, "[role=dialog]");
-        } else {
-          test.info().annotations.push({ type: "note", description: "the log is empty: its View dialog was not checked" });
+        // The log loads after the page: wait for its rows or its empty state.
+        await expect(view.or(page.getByText("No transmissions yet."))).toBeVisible();
+        if ((await view.count()) === 0) {
+          // An empty log (this spec ran first): one resend of a completed order gives it a row to View.
+          const restore = await ensureApiIntegration(page, request);
+          try {
+            await openFirstOrderIn(page, "Completed Orders");
+            await page.getByRole("button", { name: "Tools" }).click();
+            await page.getByRole("menuitem", { name: "Resend OntraPort Notification" }).click();
+            const dialog = page.getByRole("dialog", { name: "Resend OntraPort Notification" });
+            await dialog.getByRole("button", { name: "Resend to ONTRAPORT" }).click();
+            await expect(dialog).toBeHidden();
+          } finally {
+            await restore();
+          }
+          await page.goto(LOG);
         }
+        await expect(view).toBeVisible();
+        await checkPage(page, `the Transmission Log at ${size.width} px`);
+        await view.click();
+        await expect(page.getByRole("dialog")).toBeVisible();
+        await expectNoSeriousViolations(page, `the Transmission Log's View dialog at ${size.width} px`, "[role=dialog]", VIEW_DIALOG_KNOWN);
       });
 
       test(`Review Order (${size.name})`, async ({ page }) => {
