@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { getKeyState } from "@/lib/ontraport/log/queries";
 import { getDeliverySummary } from "@/lib/ontraport/log/summary";
 import { SideNav, type SideNavDeliveries } from "@/components/shell/side-nav";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { signOutAction } from "./sign-out";
 import { DashboardBanners, type BannerFacts } from "@/components/shell/dashboard-banners";
 import { Badge } from "@/components/ui/badge";
@@ -45,8 +46,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-between gap-4 border-b border-zinc-200 bg-white px-6 py-3">
-          <div className="min-w-0">
+        <header className="relative flex items-center justify-between gap-3 border-b border-zinc-200 bg-white px-4 py-3 sm:px-6">
+          <div className="flex min-w-0 items-center gap-3">
+            <MobileNav role={user.role} deliveries={deliveries} />
             <p className="truncate text-sm font-semibold text-zinc-900" data-testid="merchant-name">
               {user.merchantName} <span className="font-normal text-zinc-500">({user.merchantId})</span>
             </p>
@@ -55,19 +57,15 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <span className="hidden text-zinc-700 sm:inline">{user.email}</span>
             <Badge tone={user.role === "admin" ? "info" : "neutral"}>{user.role === "admin" ? "Admin" : "Support"}</Badge>
             <form action={signOutAction}>
-              <button type="submit" className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-zinc-700 hover:bg-zinc-100">
+              <button type="submit" className="inline-flex items-center gap-1 whitespace-nowrap rounded-md px-2 py-1 text-zinc-700 hover:bg-zinc-100">
                 <LogOut className="size-4" aria-hidden="true" />
                 Sign out
               </button>
             </form>
           </div>
         </header>
-        <details className="border-b border-zinc-200 bg-white md:hidden">
-          <summary className="cursor-pointer px-6 py-2 text-sm font-medium">Menu</summary>
-          <SideNav role={user.role} deliveries={deliveries} />
-        </details>
         <DashboardBanners facts={banners} />
-        <main className="mx-auto w-full max-w-7xl flex-1 px-6 py-6">{children}</main>
+        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">{children}</main>
       </div>
     </div>
   );

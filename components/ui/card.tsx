@@ -3,7 +3,7 @@ import { cn } from "./cn";
 
 export function Card({ title, description, actions, children, className, id }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; id?: string }) {
   return (
-    <section id={id} aria-labelledby={title && id ? `${id}-title` : undefined} className={cn("rounded-lg border border-zinc-200 bg-white shadow-xs", className)}>
+    <section id={id} aria-labelledby={title && id ? `${id}-title` : undefined} className={cn("min-w-0 rounded-lg border border-zinc-200 bg-white shadow-xs", className)}>
       {(title || actions) && (
         <header className="flex flex-wrap items-start justify-between gap-2 border-b border-zinc-100 px-5 py-3">
           <div>
@@ -17,7 +17,7 @@ export function Card({ title, description, actions, children, className, id }: {
           {actions}
         </header>
       )}
-      <div className="px-5 py-4">{children}</div>
+      <div className="px-4 py-4 sm:px-5">{children}</div>
     </section>
   );
 }

@@ -30,11 +30,11 @@ export function PageHeader({ title, crumbs = [], actions, description }: { title
         </nav>
       )}
       <div className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">{title}</h1>
+        <div className="min-w-0">
+          <h1 className="break-words text-2xl font-semibold tracking-tight text-zinc-900">{title}</h1>
           {description && <p className="mt-1 max-w-3xl text-sm text-zinc-600">{description}</p>}
         </div>
-        {actions && <div className="flex items-center gap-2">{actions}</div>}
+        {actions && <div className="flex min-w-0 flex-wrap items-center gap-2">{actions}</div>}
       </div>
     </div>
   );

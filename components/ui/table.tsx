@@ -1,9 +1,24 @@
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
 
-export function Table({ children, className, caption }: { children: ReactNode; className?: string; caption?: string }) {
+/**
+ * A table that scrolls sideways inside its own region when it is wider than the screen (a phone), so
+ * the page itself never does: the region is named after the caption and focusable, so keyboard users
+ * can scroll it; the first column (the key: order ID, item ID...) stays in view while it scrolls.
+ */
+export function Table({ children, className, caption, label }: { children: ReactNode; className?: string; caption?: string; label?: string }) {
+  const name = label ?? caption;
   return (
-    <div className={cn("overflow-x-auto rounded-lg border border-zinc-200 bg-white", className)}>
+    <div
+      role="region"
+      aria-label={name}
+      tabIndex={0}
+      className={cn(
+        "relative overflow-x-auto rounded-lg border border-zinc-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600",
+        "[&_td:first-child]:sticky [&_td:first-child]:left-0 [&_td:first-child]:z-[1] [&_td:first-child]:bg-white [&_th:first-child]:sticky [&_th:first-child]:left-0 [&_th:first-child]:z-[1] [&_th:first-child]:bg-zinc-50",
+        className,
+      )}
+    >
       <table className="min-w-full divide-y divide-zinc-200 text-sm">
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}

@@ -61,7 +61,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Order Management" crumbs={[{ label: "Home", href: "/" }, { label: "Order Management" }]} description="Orders by stage. Open one to review it, move it on, refund it or edit it." />
-      <nav aria-label="Stages" className="mb-4 flex flex-wrap gap-1 border-b border-zinc-200">
+      {/* On a phone the tabs stay on one line and scroll sideways inside their own strip (not the page). */}
+      <nav aria-label="Stages" className="-mx-4 mb-4 flex gap-1 overflow-x-auto border-b border-zinc-200 px-4 sm:mx-0 sm:flex-wrap sm:overflow-visible sm:px-0">
         {TABS.map((t) => {
           const n = t.stage ? (counts.byStage[t.stage] ?? 0) : counts.total;
           const active = t.stage === stage;
@@ -70,7 +71,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
               key={t.label}
               href={href({ stage: t.stage, q: q || undefined, sort: keep.sort })}
               aria-current={active ? "page" : undefined}
-              className={cn("-mb-px whitespace-nowrap border-b-2 px-3 py-2 text-sm", active ? "border-accent-600 font-medium text-accent-700" : "border-transparent text-zinc-600 hover:text-zinc-900")}
+              className={cn("shrink-0 whitespace-nowrap border-b-2 sm:-mb-px px-3 py-2 text-sm", active ? "border-accent-600 font-medium text-accent-700" : "border-transparent text-zinc-600 hover:text-zinc-900")}
             >
               {t.label} <span className="ml-0.5 rounded-full bg-zinc-100 px-1.5 text-xs text-zinc-600">{n.toLocaleString("en-US")}</span>
             </Link>
@@ -80,7 +81,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
 
       <form role="search" action="/orders" className="mb-4 flex flex-wrap items-end gap-3">
         {stage && <input type="hidden" name="stage" value={stage} />}
-        <div className="min-w-64 flex-1">
+        <div className="min-w-0 flex-1 basis-full sm:min-w-64 sm:basis-auto">
           <label htmlFor="order-search" className="block text-sm font-medium text-zinc-800">
             Search orders
           </label>

@@ -113,7 +113,7 @@ export default async function ReviewOrderPage({ params }: Props) {
       />
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Items" id="items">
             <Table caption="Items on this order" className="border-0">
               <THead>
@@ -147,10 +147,13 @@ export default async function ReviewOrderPage({ params }: Props) {
           </Card>
 
           <Card title="Money" id="money" description="Total = subtotal − discount + tax + shipping and handling.">
-            <dl className="grid grid-cols-[1fr_auto_auto] gap-x-6 gap-y-1 text-sm" aria-label="Order money">
-              <span className="text-xs font-semibold uppercase text-zinc-500" />
-              <span className="text-right text-xs font-semibold uppercase text-zinc-500">Charged</span>
-              <span className="text-right text-xs font-semibold uppercase text-zinc-500">Refunded</span>
+            {/* The column headings sit outside the list (a <dl> holds only dt/dd groups); each value is named. */}
+            <div className="grid grid-cols-[1fr_5.5rem_5.5rem] gap-x-3 text-xs font-semibold uppercase text-zinc-500 sm:gap-x-6" aria-hidden="true">
+              <span />
+              <span className="text-right">Charged</span>
+              <span className="text-right">Refunded</span>
+            </div>
+            <dl className="mt-1 grid grid-cols-[1fr_5.5rem_5.5rem] gap-x-3 gap-y-1 text-sm sm:gap-x-6" aria-label="Order money">
               <MoneyRow label="Subtotal" value={money(o.subtotalCents)} refunded={money(o.subtotalRefundedCents)} />
               <MoneyRow label="Discount" value={money(-o.discountCents)} />
               <MoneyRow label="Tax" value={money(o.taxCents)} refunded={money(o.taxRefundedCents)} />
@@ -220,7 +223,7 @@ export default async function ReviewOrderPage({ params }: Props) {
           </Card>
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <Card title="Customer" id="customer">
             <Address
               lines={[`${o.firstName} ${o.lastName}`.trim(), o.company, o.address1, o.address2, [o.city, o.stateRegion, o.postalCode].filter(Boolean).join(", "), o.countryCode]}
@@ -285,7 +288,7 @@ export default async function ReviewOrderPage({ params }: Props) {
 
 function MoneyRow({ label, value, refunded, strong }: { label: string; value: string; refunded?: string; strong?: boolean }) {
   return (
-    <>
+    <div className="contents">
       <dt className={strong ? "font-semibold text-zinc-900" : "text-zinc-700"}>{label}</dt>
       <dd className={`text-right tabular-nums ${strong ? "font-semibold" : ""}`} aria-label={`${label} charged`}>
         {value}
@@ -293,7 +296,7 @@ function MoneyRow({ label, value, refunded, strong }: { label: string; value: st
       <dd className="text-right tabular-nums text-zinc-600" aria-label={refunded ? `${label} refunded` : undefined}>
         {refunded ?? ""}
       </dd>
-    </>
+    </div>
   );
 }
 

@@ -31,7 +31,6 @@ export function AddToCartButton({ merchant, theme, itemId, itemName }: { merchan
       <input type="hidden" name="itemId" value={itemId} />
       <button
         type="submit"
-        aria-label={`Add ${itemId} to cart`}
         // aria-disabled, not disabled: the button keeps focus while the cart updates.
         aria-disabled={pending || undefined}
         onClick={(e) => {
@@ -46,15 +45,19 @@ export function AddToCartButton({ merchant, theme, itemId, itemName }: { merchan
         {pending ? (
           <>
             <Loader2 className="size-4 animate-spin" aria-hidden="true" />
-            Adding…
+            Adding…<span className="sr-only"> — add {itemId} to cart</span>
           </>
         ) : added ? (
           <>
             <Check className="size-4" aria-hidden="true" />
-            Added
+            Added<span className="sr-only"> — add {itemId} to cart again</span>
           </>
         ) : (
-          "Add to cart"
+          // Named "Add SHIRT-RED to cart" with the visible words part of the name (no aria-label, which
+          // would hide them from speech input).
+          <>
+            Add<span className="sr-only"> {itemId}</span> to cart
+          </>
         )}
       </button>
       <p role="status" className="sr-only">

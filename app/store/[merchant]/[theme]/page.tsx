@@ -8,6 +8,7 @@ import { findStoreFront, listCatalog, resolveCart } from "@/lib/store/catalog";
 import { cartCookieName, parseCart } from "@/lib/store/cart";
 import { CartView } from "./cart-view";
 import { AddToCartButton } from "./add-to-cart";
+import { CollapsibleSummary } from "./collapsible-summary";
 import { followAffiliateLink } from "./track";
 
 export const metadata: Metadata = { title: "StoreFront" };
@@ -19,9 +20,26 @@ export default async function StorePage({ params, searchParams }: { params: Prom
   const sf = await findStoreFront(db, merchant, theme);
   if (!sf) notFound();
   const [catalog, cart] = await Promise.all([listCatalog(db, sf.merchantId), resolveCart(db, sf.merchantId, parseCart((await cookies()).get(cartCookieName(sf.merchantId))?.value))]);
+  const count = cart.reduce((n, l) => n + l.quantity, 0);
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
-      <section aria-labelledby="catalog-title">
+      {/* First in reading order and on a phone (at the top), the sidebar on wide screens. */}
+      <CollapsibleSummary
+        id="cart"
+        title="Your cart"
+        note={count ? `${count} ${count === 1 ? "item" : "items"}` : undefined}
+        defaultOpen={false}
+        footer={
+          cart.length > 0 && (
+            <Link href={`/store/${sf.merchantId}/${sf.themeCode}/checkout`} className="mt-4 block rounded-md bg-accent-600 px-3 py-2 text-center text-sm font-medium text-white hover:bg-accent-700">
+              Checkout
+            </Link>
+          )
+        }
+      >
+        <CartView merchant={sf.merchantId} theme={sf.themeCode} cart={cart} currency={sf.currency} />
+      </CollapsibleSummary>
+      <section aria-labelledby="catalog-title" className="lg:col-start-1 lg:row-start-1">
         <h1 id="catalog-title" className="mb-4 text-2xl font-semibold tracking-tight text-zinc-900">
           Shop
         </h1>
@@ -46,17 +64,6 @@ export default async function StorePage({ params, searchParams }: { params: Prom
           </ul>
         )}
       </section>
-      <aside aria-labelledby="cart-title" className="h-fit rounded-lg border border-zinc-200 bg-white p-4 shadow-xs lg:sticky lg:top-4">
-        <h2 id="cart-title" className="mb-2 text-lg font-semibold">
-          Your cart
-        </h2>
-        <CartView merchant={sf.merchantId} theme={sf.themeCode} cart={cart} currency={sf.currency} />
-        {cart.length > 0 && (
-          <Link href={`/store/${sf.merchantId}/${sf.themeCode}/checkout`} className="mt-4 block rounded-md bg-accent-600 px-3 py-2 text-center text-sm font-medium text-white hover:bg-accent-700">
-            Checkout
-          </Link>
-        )}
-      </aside>
     </div>
   );
 }

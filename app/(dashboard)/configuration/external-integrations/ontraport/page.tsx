@@ -142,12 +142,15 @@ export default async function OntraportPage({ searchParams }: { searchParams: Pr
                 <strong>{s.unmapped}</strong> send their Item ID
               </span>
               {s.conflictNames > 0 ? (
-                <Link href={href({ filter: "conflicts" })} className="inline-flex items-center gap-1 font-medium text-amber-900 underline" role="alert">
-                  <Badge tone="warning">
-                    {s.conflictNames} {s.conflictNames === 1 ? "conflict" : "conflicts"}
-                  </Badge>
-                  {s.conflictItems} items would be sent under the same product name
-                </Link>
+                // The alert wraps the link: role="alert" on the link itself replaced its link role and hid its name.
+                <span role="alert">
+                  <Link href={href({ filter: "conflicts" })} className="inline-flex items-center gap-1 font-medium text-amber-900 underline">
+                    <Badge tone="warning">
+                      {s.conflictNames} {s.conflictNames === 1 ? "conflict" : "conflicts"}
+                    </Badge>
+                    {s.conflictItems} items would be sent under the same product name
+                  </Link>
+                </span>
               ) : (
                 <Badge tone="success">No conflicts</Badge>
               )}

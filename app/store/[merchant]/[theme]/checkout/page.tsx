@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { findStoreFront, resolveCart } from "@/lib/store/catalog";
 import { cartCookieName, parseCart } from "@/lib/store/cart";
 import { CartView } from "../cart-view";
+import { CollapsibleSummary } from "../collapsible-summary";
 import { followAffiliateLink } from "../track";
 import { CheckoutForm } from "./checkout-form";
 
@@ -21,7 +22,20 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
   const cart = await resolveCart(db, sf.merchantId, parseCart((await cookies()).get(cartCookieName(sf.merchantId))?.value));
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
-      <section aria-labelledby="checkout-title" className="rounded-lg border border-zinc-200 bg-white p-5 shadow-xs">
+      {/* The order and its total come first: at the top on a phone (collapsible), the sidebar on wide screens. */}
+      <CollapsibleSummary
+        id="summary"
+        title="Order summary"
+        defaultOpen
+        footer={
+          <Link className="mt-3 inline-block text-sm font-medium text-accent-700 hover:underline" href={`/store/${sf.merchantId}/${sf.themeCode}`}>
+            Continue shopping
+          </Link>
+        }
+      >
+        <CartView merchant={sf.merchantId} theme={sf.themeCode} cart={cart} currency={sf.currency} />
+      </CollapsibleSummary>
+      <section aria-labelledby="checkout-title" className="min-w-0 lg:col-start-1 lg:row-start-1 rounded-lg border border-zinc-200 bg-white p-5 shadow-xs">
         <h1 id="checkout-title" className="mb-4 text-2xl font-semibold tracking-tight">
           Checkout
         </h1>
@@ -29,15 +43,6 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
             the shopper on to the receipt. A fresh key per rendering: resubmitting returns the same order. */}
         <CheckoutForm merchant={sf.merchantId} theme={sf.themeCode} checkoutKey={randomUUID()} hasRecurring={cart.some((l) => l.item.kind === "recurring")} cartEmpty={cart.length === 0} />
       </section>
-      <aside aria-labelledby="summary-title" className="h-fit rounded-lg border border-zinc-200 bg-white p-4 shadow-xs">
-        <h2 id="summary-title" className="mb-2 text-lg font-semibold">
-          Order summary
-        </h2>
-        <CartView merchant={sf.merchantId} theme={sf.themeCode} cart={cart} currency={sf.currency} />
-        <Link className="mt-3 inline-block text-sm font-medium text-accent-600 hover:underline" href={`/store/${sf.merchantId}/${sf.themeCode}`}>
-          Continue shopping
-        </Link>
-      </aside>
     </div>
   );
 }
