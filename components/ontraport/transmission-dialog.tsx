@@ -270,7 +270,7 @@ export function TransmissionDialog({
                 {t.attemptsList.length === 0 ? (
                   <p className="text-sm text-zinc-600">No attempt yet.</p>
                 ) : (
-                  <div className="overflow-x-auto rounded-md border border-zinc-200">
+                  <div className="overflow-x-auto rounded-md border border-zinc-200" role="region" aria-label="Attempts" tabIndex={0}>
                     <table className="min-w-full divide-y divide-zinc-200 text-sm" aria-labelledby="tx-attempts">
                       <thead className="bg-zinc-50">
                         <tr>
