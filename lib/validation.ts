@@ -80,3 +80,6 @@ export function decodeSegment(segment: string): string | null {
     return null;
   }
 }
+
+/** A merchant id or theme code: capital letters, digits, `-` and `_`, 1 to 32 (it is part of StoreFront addresses). */
+export const STORE_CODE = /^[A-Z0-9_-]{1,32}$/;

@@ -3,8 +3,9 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { items, merchants, orderLines, orders, themes } from "@/lib/db/schema";
 import type { Cart } from "./cart";
+import { STORE_CODE } from "@/lib/validation";
 
-const CODE = /^[A-Z0-9_-]{1,32}$/;
+const CODE = STORE_CODE;
 
 /** The merchant and theme of a StoreFront URL, or null (the page answers 404). */
 export async function findStoreFront(db: Db, merchantId: string, themeCode: string) {

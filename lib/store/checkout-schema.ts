@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { STORE_CODE } from "@/lib/validation";
 
-const code = z.string().regex(/^[A-Z0-9_-]{1,32}$/);
+const code = z.string().regex(STORE_CODE);
 // PostgreSQL text cannot hold NUL, and no name or address needs tabs or line breaks.
 const text = (label: string, max = 100) =>
   z

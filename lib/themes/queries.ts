@@ -3,9 +3,10 @@ import type { Db } from "@/lib/db/client";
 import { themes } from "@/lib/db/schema";
 import { NotFoundError, UserError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit";
+import { STORE_CODE } from "@/lib/validation";
 
 /** Theme codes appear in StoreFront URLs and are sent to ONTRAPORT: immutable once created. */
-export const THEME_CODE = /^[A-Z0-9_-]{1,32}$/;
+export const THEME_CODE = STORE_CODE;
 
 export async function listThemes(db: Db, merchantId: string) {
   return db.select().from(themes).where(eq(themes.merchantId, merchantId)).orderBy(asc(themes.code));

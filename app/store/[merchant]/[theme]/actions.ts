@@ -11,13 +11,13 @@ import { findStoreFront } from "@/lib/store/catalog";
 import { placeOrderLimited } from "@/lib/orders/checkout";
 import { clientAddress, TooManyAttempts } from "@/lib/security/limits";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
-import { echoPrefix, plainId } from "@/lib/validation";
+import { echoPrefix, plainId, STORE_CODE } from "@/lib/validation";
 import { log } from "@/lib/log";
 
 // Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
 // formAction; they validate with zod the same way and return errors as values.
 
-const code = z.string().regex(/^[A-Z0-9_-]{1,32}$/);
+const code = z.string().regex(STORE_CODE);
 const cartSchema = z.object({
   merchant: code,
   theme: code,

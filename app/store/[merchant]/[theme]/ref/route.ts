@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sameStorePath } from "@/lib/store/ref-path";
 import { AFFILIATE_COOKIE_DAYS, affiliateCookieName, affiliateFromParams, serializeAffiliate } from "@/lib/store/affiliate";
+import { STORE_CODE } from "@/lib/validation";
 
 /**
  * StoreFront pages send `?aff=` / `?orid=` links here (server components cannot set cookies):
@@ -16,7 +17,7 @@ export async function GET(req: NextRequest, { params }: { params: Promise<{ merc
   // origin may differ behind a proxy, and the cookie belongs to the host that set it).
   const res = new NextResponse(null, { status: 303, headers: { Location: next } });
   const ref = affiliateFromParams(sp);
-  if (ref && /^[A-Z0-9_-]{1,32}$/.test(merchant)) {
+  if (ref && STORE_CODE.test(merchant)) {
     res.cookies.set(affiliateCookieName(merchant), serializeAffiliate(ref), {
       httpOnly: true,
       sameSite: "lax",
