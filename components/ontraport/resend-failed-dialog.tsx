@@ -34,10 +34,12 @@ export function ResendFailedDialog({ filters, run }: { filters: LogFilters; run:
   const s = run.summary;
   const words = filterWords(filters);
 
+  // Counted again only when the filters' content changes (the parent may pass a new object with the same filters).
+  const filtersKey = JSON.stringify(filters);
   useEffect(() => {
     if (following) return;
     let live = true;
-    void countFailedForFilters(filters).then((r) => {
+    void countFailedForFilters(JSON.parse(filtersKey) as LogFilters).then((r) => {
       if (!live) return;
       if (r.error || !r.data) setError(r.error ?? "Could not count the failed transmissions.");
       else setCount({ n: r.data.count, limit: r.data.limit });
@@ -45,9 +47,7 @@ export function ResendFailedDialog({ filters, run }: { filters: LogFilters; run:
     return () => {
       live = false;
     };
-    // The filters cannot change while the dialog is open.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [following]);
+  }, [following, filtersKey]);
 
   const start = async () => {
     setPending(true);
