@@ -62,6 +62,9 @@ step "Build"
 npx next build >"$results/build.log" 2>&1 || { cat "$results/build.log"; exit 1; }
 tail -n 40 "$results/build.log"
 
+step "JavaScript per page (every dashboard page within 200 kB gzip)"
+npx tsx scripts/page-weight.ts
+
 step "End-to-end tests (Playwright, Chromium)"
 rm -rf e2e/.artifacts/auth test-results
 PW_JSON_OUTPUT="$results/playwright.json" npx playwright test

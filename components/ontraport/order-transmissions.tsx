@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { formatMoney } from "@/lib/money";
 import type { OrderOntraport } from "@/lib/ontraport/log/queries";
-import { TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
+import { LOG_PAGE_URL, TYPE_LABELS, transmissionName } from "@/lib/ontraport/log/words";
 import { receivedByOntraport } from "@/lib/ontraport/log/received";
 import { isPaid } from "@/lib/orders/paid";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { TransmissionStatusBadge } from "./status-badge";
 import { LocalTime } from "./local-time";
-import { ViewTransmissionButton } from "./transmission-dialog";
-import { LOG_PAGE_PATH } from "./transmission-log-section";
+import { ViewTransmissionButton } from "./view-transmission-button";
+
 
 /**
  * Review Order's ONTRAPORT card: this order's transmissions (type, status, time, View) and the amount
@@ -26,7 +26,7 @@ export function OrderTransmissions({ orderId, data }: { orderId: string; data: O
         <h2 id="order-ontraport-title" className="text-base font-semibold text-zinc-900">
           ONTRAPORT
         </h2>
-        <Link href={`${LOG_PAGE_PATH}?q=${encodeURIComponent(orderId)}`} className="text-sm font-medium text-accent-700 hover:underline">
+        <Link href={`${LOG_PAGE_URL}?q=${encodeURIComponent(orderId)}`} className="text-sm font-medium text-accent-700 hover:underline">
           Open in the Transmission Log
         </Link>
       </header>

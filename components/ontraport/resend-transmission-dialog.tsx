@@ -3,15 +3,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { FormMessage } from "@/components/ui/field";
 import type { TransmissionType } from "@/lib/db/schema/ontraport";
 import { resendTransmissionAction, type ResendOutcome } from "@/lib/ontraport/log/actions";
+import { ResendConfirmDialog } from "./resend-confirm";
 import type { ResendTarget } from "./resend-transmission";
-
-function clock(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 const WHAT: Partial<Record<TransmissionType, string>> = {
   sale: "ONTRAPORT runs its purchase automations for it again.",
@@ -31,7 +26,6 @@ export function ResendTransmissionDialog({ target, onClose, onQueued }: { target
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [waiting, setWaiting] = useState<ResendOutcome["waiting"]>(null);
-  const nothingToDo = !!waiting && (waiting.merchantPaused || waiting.status === "sending" || waiting.status === "held");
 
   const refresh = () =>
     Promise.all([
@@ -40,11 +34,7 @@ export function ResendTransmissionDialog({ target, onClose, onQueued }: { target
       qc.invalidateQueries({ queryKey: ["ontraport-transmission"] }),
     ]);
 
-  const close = () => {
-    if (!pending) onClose();
-  };
   const confirm = async () => {
-    if (nothingToDo) return onClose();
     setPending(true);
     setError(undefined);
     const r = await resendTransmissionAction({ transmissionId: target.id, requestId, sendNow: waiting ? true : undefined });
@@ -66,36 +56,17 @@ export function ResendTransmissionDialog({ target, onClose, onQueued }: { target
   };
 
   return (
-    <ConfirmDialog
-      open
-      onOpenChange={(o) => !o && close()}
+    <ResendConfirmDialog
       title={`Resend ${target.name}?`}
-      description={waiting ? "It is already waiting to go out." : "A copy of this transmission is queued as a new one; the original stays in the log."}
-      cancelLabel={nothingToDo ? "Close" : "Cancel"}
-      cancelDisabled={pending}
-      confirmLabel={nothingToDo ? "OK" : waiting ? "Send it now" : "Resend"}
-      confirmVariant="primary"
-      onConfirm={confirm}
+      description="A copy of this transmission is queued as a new one; the original stays in the log."
+      intro={WHAT[target.type] ?? ""}
+      confirmLabel="Resend"
+      sale={target.type === "sale"}
+      waiting={waiting}
       pending={pending}
-    >
-      <div className="space-y-3 text-sm text-zinc-700">
-        {!waiting ? (
-          <p>{WHAT[target.type] ?? ""}</p>
-        ) : waiting.status === "held" ? (
-          <p role="status">It is held until the order&apos;s Sale is delivered, then goes out by itself. No second copy was queued.</p>
-        ) : waiting.merchantPaused ? (
-          <p role="status">ONTRAPORT refuses the saved API key, so deliveries are paused. It goes out by itself, once, when an admin saves a new key. No second copy was queued.</p>
-        ) : waiting.status === "sending" ? (
-          <p role="status">It is being sent right now. No second copy was queued.</p>
-        ) : (
-          <p role="status">
-            It goes out by itself (next try {clock(waiting.nextAttemptAt)}
-            {waiting.lastError ? `; last answer: ${waiting.lastError}` : ""}). No second copy was queued{target.type === "sale" ? ": ONTRAPORT would log the sale twice" : ""}. Send the waiting
-            one now instead?
-          </p>
-        )}
-        <FormMessage error={error} />
-      </div>
-    </ConfirmDialog>
+      error={error}
+      onConfirm={confirm}
+      onClose={onClose}
+    />
   );
 }

@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Check, Copy, Download, Link2, LifeBuoy } from "lucide-react";
@@ -303,19 +302,5 @@ export function TransmissionDialog({
         </div>
       ) : null}
     </Dialog>
-  );
-}
-
-/** A `View` button that opens the dialog for one transmission (Review Order's list uses it too). */
-export function ViewTransmissionButton({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <Button variant="secondary" size="sm" aria-label={`View ${name}`} onClick={() => setOpen(true)}>
-        View
-      </Button>
-      {open && <TransmissionDialog id={id} title={name} open={open} onOpenChange={setOpen} onResent={() => router.refresh()} />}
-    </>
   );
 }

@@ -5,12 +5,11 @@ import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionState } from "@/lib/actions";
 import type { StageAction } from "@/lib/orders/stages";
-import { Button, FormActions } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/button";
 import { useCloseOnSuccess } from "@/components/ui/use-form-action";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
-import { MenuButton, MenuItem } from "@/components/ui/menu";
 import { ItemsDialog, type ItemLineInfo } from "./items-dialog";
 import { moveOrderStage, refundOrderAction, updateCustomerAction, type RefundPreview } from "./actions";
 
@@ -31,65 +30,25 @@ export interface RefundLineInfo {
   unitPrice: string;
 }
 
-type Open = null | "customer" | "items" | "full" | "partial" | { move: MoveOption };
+/** Which of Review Order's dialogs is open (order-menus.tsx opens them). */
+export type OpenDialog = null | "customer" | "items" | "full" | "partial" | { move: MoveOption };
 
-const SHIPPING_ACTIONS: StageAction[] = ["ship", "hold", "releaseHold"];
-
-/** Review Order's actions: stage buttons, and the Edit, Payments and Shipping menus with their dialogs. */
-export function OrderActions({
-  orderId,
-  moves,
-  refund,
-  customer,
-  itemLines,
-}: {
+export interface OrderDialogProps {
+  open: Exclude<OpenDialog, null>;
   orderId: string;
-  moves: MoveOption[];
   itemLines: ItemLineInfo[];
-  refund: { allowed: boolean; refused?: string; fullSummary?: string; lines: RefundLineInfo[]; shippingLeft: string; merchandiseLeft: string };
+  refund: { fullSummary?: string; lines: RefundLineInfo[]; shippingLeft: string; merchandiseLeft: string };
   customer: Record<string, string>;
-}) {
-  const [open, setOpen] = useState<Open>(null);
-  const close = () => setOpen(null);
-  const stageButtons = moves.filter((m) => !m.refused && !SHIPPING_ACTIONS.includes(m.action));
-  const shipping = moves.filter((m) => SHIPPING_ACTIONS.includes(m.action));
-  const refundBlocked = !refund.allowed ? "Only admins may refund in this store" : refund.refused;
+  onClose: () => void;
+}
 
-  return (
-    <>
-      {stageButtons.map((m) => (
-        <Button key={m.action} variant={m.action === "reject" ? "danger" : "primary"} onClick={() => setOpen({ move: m })}>
-          {m.label}
-        </Button>
-      ))}
-      <MenuButton label="Edit">
-        <MenuItem onSelect={() => setOpen("customer")}>Customer details</MenuItem>
-        <MenuItem onSelect={() => setOpen("items")}>Items</MenuItem>
-      </MenuButton>
-      <MenuButton label="Payments">
-        <MenuItem onSelect={() => setOpen("full")} disabled={Boolean(refundBlocked)} hint={refundBlocked}>
-          Complete refund
-        </MenuItem>
-        <MenuItem onSelect={() => setOpen("partial")} disabled={Boolean(refundBlocked)} hint={refundBlocked}>
-          Partial refund
-        </MenuItem>
-        <MenuItem onSelect={() => document.getElementById("refunds")?.scrollIntoView({ behavior: "smooth" })}>Transaction history</MenuItem>
-      </MenuButton>
-      <MenuButton label="Shipping">
-        {shipping.map((m) => (
-          <MenuItem key={m.action} onSelect={() => setOpen({ move: m })} disabled={Boolean(m.refused)} hint={m.refused}>
-            {m.label}
-          </MenuItem>
-        ))}
-      </MenuButton>
-
-      {open && typeof open === "object" && <MoveDialog orderId={orderId} move={open.move} onClose={close} />}
-      {open === "customer" && <CustomerDialog orderId={orderId} customer={customer} onClose={close} />}
-      {open === "items" && <ItemsDialog orderId={orderId} lines={itemLines} onClose={close} />}
-      {open === "full" && <FullRefundDialog orderId={orderId} summary={refund.fullSummary ?? ""} onClose={close} />}
-      {open === "partial" && <PartialRefundDialog orderId={orderId} lines={refund.lines} shippingLeft={refund.shippingLeft} merchandiseLeft={refund.merchandiseLeft} onClose={close} />}
-    </>
-  );
+/** Review Order's dialogs, loaded when one first opens (the page's first load stays small). */
+export function OrderDialog({ open, orderId, itemLines, refund, customer, onClose: close }: OrderDialogProps) {
+  if (typeof open === "object") return <MoveDialog orderId={orderId} move={open.move} onClose={close} />;
+  if (open === "customer") return <CustomerDialog orderId={orderId} customer={customer} onClose={close} />;
+  if (open === "items") return <ItemsDialog orderId={orderId} lines={itemLines} onClose={close} />;
+  if (open === "full") return <FullRefundDialog orderId={orderId} summary={refund.fullSummary ?? ""} onClose={close} />;
+  return <PartialRefundDialog orderId={orderId} lines={refund.lines} shippingLeft={refund.shippingLeft} merchandiseLeft={refund.merchandiseLeft} onClose={close} />;
 }
 
 function useDone(onClose: () => void) {

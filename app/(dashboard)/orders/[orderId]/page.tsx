@@ -21,7 +21,8 @@ import { ToolsMenu } from "@/components/orders/tools-menu";
 import { ResendOntraportTool } from "@/components/ontraport/resend-tool";
 import { OrderTransmissions } from "@/components/ontraport/order-transmissions";
 import { getOrderOntraport } from "@/lib/ontraport/log/queries";
-import { OrderActions, type MoveOption } from "./order-actions";
+import type { MoveOption } from "./order-actions";
+import { OrderActions } from "./order-menus";
 
 type Props = { params: Promise<{ orderId: string }> };
 
