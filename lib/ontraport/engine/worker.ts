@@ -495,7 +495,9 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
         returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
-          c.endpoint_url, c.api_key_ciphertext, c.key_status, t.snapshot, t.rest_state, t.trigger, c.protocol, c.app_id`;
+          c.endpoint_url, c.api_key_ciphertext, c.key_status, t.trigger, c.protocol, c.app_id,
+          -- Only REST builds its calls from the facts and resumes from what it learned: XML rows leave them in the table.
+          case when c.protocol = 'rest' then t.snapshot end as snapshot, case when c.protocol = 'rest' then t.rest_state end as rest_state`;
 }
 
 function errorText(e: unknown): string {
