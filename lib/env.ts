@@ -53,10 +53,17 @@ const schema = z.object({
   CARTLINK_WORKER_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
 });
 
-/** Empty strings are unset (a `FOO=` line in an env file must not become an invalid value). */
-function withoutEmpty(source: Record<string, string | undefined>): Record<string, string | undefined> {
+/**
+ * Empty strings are unset (a `FOO=` line in an env file must not become an invalid value). Only the
+ * schema's own variables are read: enumerating all of process.env on every delivery cost the worker
+ * about a tenth of its CPU (egressPolicy() runs per request).
+ */
+function withoutEmpty(source: Record<string, string | undefined>, s: { shape: Record<string, unknown> } = schema): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(source)) if (v !== "") out[k] = v;
+  for (const k of Object.keys(s.shape)) {
+    const v = source[k];
+    if (v !== undefined && v !== "") out[k] = v;
+  }
   return out;
 }
 
@@ -81,7 +88,7 @@ const egressSchema = schema.pick({ ONTRAPORT_ALLOWED_HOSTS: true, ONTRAPORT_ALLO
 
 /** Only the variables of the egress policy (the standalone worker does not have the web server's secrets). */
 export function egressEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof egressSchema> {
-  const r = egressSchema.safeParse(withoutEmpty(source));
+  const r = egressSchema.safeParse(withoutEmpty(source, egressSchema));
   if (!r.success) throw new Error(`cartlink cannot send: ${issuesText(r.error)}`);
   return r.data;
 }
@@ -102,7 +109,7 @@ export type WorkerEnv = z.infer<typeof workerSchema>;
 
 /** What a delivery worker needs (a standalone worker has none of the web server's secrets). */
 export function workerEnv(source: Record<string, string | undefined> = process.env): WorkerEnv {
-  const r = workerSchema.safeParse(withoutEmpty(source));
+  const r = workerSchema.safeParse(withoutEmpty(source, workerSchema));
   if (!r.success) throw new Error(`The worker cannot start: ${issuesText(r.error)}`);
   return r.data;
 }
@@ -111,7 +118,7 @@ const restSchema = schema.pick({ ONTRAPORT_REST_BASE_URL: true });
 
 /** The REST API's base URL for this server (Test connection runs where the web server's other secrets may be absent in tests). */
 export function restBaseUrl(source: Record<string, string | undefined> = process.env): string {
-  const r = restSchema.safeParse(withoutEmpty(source));
+  const r = restSchema.safeParse(withoutEmpty(source, restSchema));
   return r.success ? r.data.ONTRAPORT_REST_BASE_URL : ONTRAPORT_REST_API;
 }
 
