@@ -25,7 +25,8 @@ test.describe("as admin", () => {
     await page.getByLabel("Price").fill("-3");
     await page.getByLabel("Description").fill("Red kite");
     await page.getByRole("button", { name: "Create item" }).click();
-    await expect(page.getByText("Enter a price like 19.95")).toBeVisible();
+    await expect(page.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: /Enter a price like 19\.95/ })).toBeVisible();
+    await expect(page.getByLabel("Price")).toBeFocused();
     await expect(page.getByLabel("Description")).toHaveValue("Red kite");
     await page.getByLabel("Price").fill("24.50");
     await page.getByLabel("ONTRAPORT Product Name (oapProductid)").fill("Kite");
