@@ -103,9 +103,11 @@ for (const [label, viewport] of [
         // Closing the tab with a change asks (the browser's own prompt).
         await name.click();
         await name.fill("Hoodie, unsaved again");
-        const asked = new Promise<string>((resolve) => page.once("dialog", (d) => (resolve(d.type()), void d.accept())));
+        const asked = page.waitForEvent("dialog", { timeout: 10_000 });
         await page.close({ runBeforeUnload: true });
-        expect(await asked).toBe("beforeunload");
+        const prompt = await asked;
+        expect(prompt.type()).toBe("beforeunload");
+        await prompt.accept();
       });
 
       test("with no unsaved change a link goes straight through", async ({ page }) => {
