@@ -13,6 +13,8 @@ import { FREQUENCIES } from "@/lib/db/schema/frequencies";
 import { itemSchema } from "@/lib/items/schema";
 import { saveItem } from "./actions";
 
+const NO_ERRORS: Record<string, string> = {};
+
 export interface ItemFormValues {
   id?: string;
   merchantItemId: string;
@@ -64,7 +66,8 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
   const { register, formState, reset, getValues } = form;
   const kind = useWatch({ control: form.control, name: "kind" });
   const browserErrors = messagesOf(formState.errors);
-  const f = refusedInBrowser ? browserErrors : (state.fieldErrors ?? {});
+  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
+  const f = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
   const dirtyCount = Object.keys(formState.dirtyFields).length;
 
   useEffect(() => {
@@ -87,7 +90,7 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
   return (
     <form action={formAction} onSubmit={submit} noValidate className="space-y-5">
       {initial.id && <input type="hidden" name="id" value={initial.id} />}
-      <ErrorSummary error={refusedInBrowser ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
+      <ErrorSummary error={refusedInBrowser || pending ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
       {!refusedInBrowser && <FormMessage message={state.ok ? state.message : undefined} />}
       <UnsavedChangesGuard count={readOnly ? 0 : dirtyCount} />
       <fieldset disabled={readOnly} className="grid gap-4 sm:grid-cols-2">

@@ -10,6 +10,8 @@ import type { ActionState } from "@/lib/actions";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
 import { checkout } from "../actions";
 
+const NO_ERRORS: Record<string, string> = {};
+
 const CHOICES = [
   { value: "card", label: "Credit card", help: "Charged now." },
   { value: "echeck", label: "eCheck", help: "Your order ships once the eCheck clears." },
@@ -51,7 +53,8 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
   const choice = useWatch({ control: form.control, name: "paymentChoice" });
   const browserErrors: Record<string, string> = {};
   for (const [k, e] of Object.entries(formState.errors)) if (typeof e?.message === "string") browserErrors[k] = e.message;
-  const f: Record<string, string | undefined> = refusedInBrowser ? browserErrors : (state.fieldErrors ?? {});
+  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
+  const f: Record<string, string | undefined> = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
   // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
   const submit = (e: FormEvent<HTMLFormElement>) => {
     const el = e.currentTarget;
@@ -93,7 +96,7 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
       <input type="hidden" name="merchant" value={merchant} />
       <input type="hidden" name="theme" value={theme} />
       <input type="hidden" name="checkoutKey" value={checkoutKey} />
-      <ErrorSummary error={refusedInBrowser ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
+      <ErrorSummary error={refusedInBrowser || pending ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-base font-semibold">Billing details</legend>
         <TextField label="First name" {...register("firstName")} autoComplete="given-name" error={f.firstName} required />
