@@ -7,7 +7,10 @@ test.describe("sign-in", () => {
     await page.getByLabel("Email").fill(LOGINS.support.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong email or password.");
+    // One error summary, focused, says it once.
+    await expect(page.getByRole("region", { name: "There is a problem" })).toBeFocused();
+    await expect(page.getByRole("region", { name: "There is a problem" })).toContainText("Wrong email or password.");
+    await expect(page.getByText("Wrong email or password.")).toHaveCount(1);
     await expect(page.getByLabel("Email")).toHaveValue(LOGINS.support.email);
     await expect(page).toHaveURL(/\/login/);
   });

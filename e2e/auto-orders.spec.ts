@@ -43,7 +43,7 @@ test("a rebill declines, then succeeds after the card is updated; cancel and rea
   await act(page, code, "Cancel");
   const cancel = page.getByRole("dialog", { name: `Cancel ${code}?` });
   await cancel.getByRole("button", { name: "Cancel auto order" }).click();
-  await expect(cancel.getByText("Choose a reason.")).toBeVisible();
+  await expect(cancel.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: "Choose a reason." })).toBeVisible();
   await cancel.getByLabel("Reason").selectOption("upgrade");
   await cancel.getByRole("button", { name: "Cancel auto order" }).click();
   await expect(row.getByText("Cancelled upgrade", { exact: true })).toBeVisible();

@@ -25,7 +25,8 @@ test.describe("as admin", () => {
     await page.getByLabel("Price").fill("-3");
     await page.getByLabel("Description").fill("Red kite");
     await page.getByRole("button", { name: "Create item" }).click();
-    await expect(page.getByText("Enter a price like 19.95")).toBeVisible();
+    await expect(page.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: /Enter a price like 19\.95/ })).toBeVisible();
+    await expect(page.getByLabel("Price")).toBeFocused();
     await expect(page.getByLabel("Description")).toHaveValue("Red kite");
     await page.getByLabel("Price").fill("24.50");
     await page.getByLabel("ONTRAPORT Product Name (oapProductid)").fill("Kite");
@@ -93,7 +94,7 @@ test.describe("as admin", () => {
     await form.getByLabel("Theme code").fill("bad code!");
     await form.getByLabel("Theme name").fill("Spring");
     await form.getByRole("button", { name: "Add theme" }).click();
-    await expect(form.getByText(/Use 1 to 32 capital letters/)).toBeVisible();
+    await expect(form.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: /Use 1 to 32 capital letters/ })).toBeVisible();
     await expect(form.getByLabel("Theme name")).toHaveValue("Spring");
     const code = `SPRING${Date.now() % 10000}`;
     await form.getByLabel("Theme code").fill(code);
@@ -111,8 +112,7 @@ test.describe("as admin", () => {
     await page.goto("/affiliates");
     await page.getByLabel("Email").fill("nope");
     await page.getByRole("button", { name: "Add affiliate" }).click();
-    await expect(page.getByText("Enter a name.")).toBeVisible();
-    await expect(page.getByText("Enter a valid email address.")).toBeVisible();
+    await expect(page.getByRole("region", { name: "There is a problem" }).getByRole("link")).toHaveText(["Enter a name.", "Enter a valid email address."]);
     const name = `Partner ${Date.now()}`;
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Email").fill("p@partners.test");

@@ -112,7 +112,7 @@ test.describe("Order Management as admin", () => {
     await dialog.getByLabel("Email").fill("not-an-email");
     await dialog.getByLabel("City").fill("Springfield West");
     await dialog.getByRole("button", { name: "Save customer" }).click();
-    await expect(dialog.getByText("Enter a valid email address.")).toBeVisible();
+    await expect(dialog.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: "Enter a valid email address." })).toBeVisible();
     await expect(dialog.getByLabel("City")).toHaveValue("Springfield West");
     await dialog.getByLabel("Email").fill("edited.customer@example.com");
     await dialog.getByRole("button", { name: "Save customer" }).click();

@@ -195,7 +195,7 @@ test("a sub-domain that is not a host name is refused on the page, so it cannot 
     await methodForm(admin).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
     await subdomainField(admin, "HOLIDAY").fill(bad);
     await methodForm(admin).getByRole("button", { name: "Save configuration" }).click();
-    await expect(methodForm(admin).getByRole("alert").first()).toBeVisible();
+    await expect(methodForm(admin).getByRole("region", { name: "There is a problem" })).toBeVisible();
     await expect(subdomainField(admin, "HOLIDAY")).toHaveAttribute("aria-invalid", "true");
     await expect(subdomainField(admin, "HOLIDAY")).toHaveValue(bad);
     await admin.reload();

@@ -53,8 +53,9 @@ test("a shopper buys two items with the approved card and lands on the receipt",
   await page.getByLabel("Email").fill("not-an-email");
   await page.getByLabel("Card number").fill("4111 1111 1111 1111");
   await page.getByRole("button", { name: "Place order" }).click();
-  await expect(page.getByText("Enter a valid email address, like ada@example.com.")).toBeVisible();
-  await expect(page.getByText("Enter your last name.")).toBeVisible();
+  const problems = page.getByRole("region", { name: "There is a problem" });
+  await expect(problems.getByRole("link", { name: "Enter a valid email address, like ada@example.com." })).toBeVisible();
+  await expect(problems.getByRole("link", { name: "Enter your last name." })).toBeVisible();
   await expect(page.getByLabel("First name")).toHaveValue("Ada");
   await screenshot(page, "checkout-errors");
 
@@ -80,7 +81,7 @@ test("a shopper buys two items with the approved card and lands on the receipt",
 test("a declined card shows a message beside the card field, keeps the cart and creates no order", async ({ page }) => {
   await buy(page, ["CAP-BLACK"], { card: "4000 0000 0000 0002" });
   const card = page.getByLabel("Card number");
-  await expect(page.getByText(/Your card was declined/)).toBeVisible();
+  await expect(page.getByRole("region", { name: "There is a problem" }).getByRole("link", { name: /Your card was declined/ })).toBeVisible();
   await expect(card).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/checkout$/);
   await expect(page.getByRole("link", { name: "Cart (1 item)" })).toBeVisible();

@@ -10,8 +10,7 @@ test("an admin adds a user, sees field errors for bad input, and disables the us
   await form.getByLabel("Name").fill("Casey");
   await form.getByLabel("Initial password").fill("short");
   await form.getByRole("button", { name: "Add user" }).click();
-  await expect(form.getByText("Enter a valid email address.")).toBeVisible();
-  await expect(form.getByText("Use at least 10 characters.")).toBeVisible();
+  await expect(form.getByRole("region", { name: "There is a problem" }).getByRole("link")).toHaveText(["Enter a valid email address.", "Use at least 10 characters."]);
   // What was typed is kept (except the password).
   await expect(form.getByLabel("Name")).toHaveValue("Casey");
   await expect(form.getByLabel("Email")).toHaveValue("not-an-email");

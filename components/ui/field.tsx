@@ -11,7 +11,10 @@ interface FieldShell {
   className?: string;
 }
 
-/** Label above, help under, error under in words, wired with aria-describedby. */
+/**
+ * Label above, help under, error under in words, wired with aria-describedby and aria-invalid. The error
+ * is not a live region: the form's ErrorSummary (error-summary.tsx) announces a refusal once.
+ */
 function Shell({ id, label, help, error, className, children }: FieldShell & { id: string; children: ReactNode }) {
   return (
     <div className={cn("space-y-1", className)}>
@@ -25,7 +28,7 @@ function Shell({ id, label, help, error, className, children }: FieldShell & { i
         </p>
       )}
       {error && (
-        <p id={`${id}-error`} role="alert" className="text-xs font-medium text-red-700">
+        <p id={`${id}-error`} className="text-xs font-medium text-red-700">
           {error}
         </p>
       )}
@@ -78,7 +81,10 @@ export const TextAreaField = forwardRef<HTMLTextAreaElement, FieldShell & Textar
   );
 });
 
-/** A form-level message (after a failed save, or a success note). */
+/**
+ * A form-level message: a success note (role=status), or an error outside a form with an ErrorSummary
+ * (forms with fields use ErrorSummary for their errors, so no message is shown twice).
+ */
 export function FormMessage({ error, message }: { error?: string; message?: string }) {
   if (error)
     return (

@@ -5,8 +5,7 @@ import { NotFoundError, UserError } from "@/lib/errors";
 import { recordAudit } from "@/lib/audit";
 
 export const PAGE_SIZE = 20;
-export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
-export const ITEM_ID_HELP = "Up to 50 letters, digits, dots, dashes or underscores, starting with a letter or digit.";
+export { ITEM_ID, ITEM_ID_HELP } from "./item-id";
 export type Frequency = (typeof FREQUENCIES)[number];
 export type ItemRow = typeof items.$inferSelect;
 

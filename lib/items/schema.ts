@@ -2,8 +2,8 @@ import { z } from "zod";
 import { parseMoney } from "@/lib/money";
 import { normalizeProductName } from "./product-name";
 import { normalizeTagList } from "./ontraport-tags";
-import { FREQUENCIES } from "@/lib/db/schema";
-import { ITEM_ID, ITEM_ID_HELP } from "./queries";
+import { FREQUENCIES } from "@/lib/db/schema/frequencies";
+import { ITEM_ID, ITEM_ID_HELP } from "./item-id";
 import { MULTILINE_CONTROL_HELP as CONTROL_HELP, NO_CONTROL_MULTILINE as NO_CONTROL } from "@/lib/validation";
 
 /** ONTRAPORT product names: the same rule as the Product Mapping page (lib/items/product-name.ts). */
@@ -31,7 +31,10 @@ export const ontraportTags = z.string().transform((s, ctx) => {
 
 export const itemId = z.string().trim().regex(ITEM_ID, ITEM_ID_HELP);
 
-/** The item editor's form (app/(dashboard)/items/actions.ts saveItem). */
+/**
+ * The item editor's form: checked in the browser (item-form.tsx, react-hook-form) and again on the server
+ * (app/(dashboard)/items/actions.ts saveItem). Plain module: nothing here may import server-only code.
+ */
 export const itemSchema = z
   .object({
     id: z.string().uuid().optional(),

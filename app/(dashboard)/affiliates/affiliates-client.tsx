@@ -2,6 +2,7 @@
 
 import { useTransition } from "react";
 import { toast } from "sonner";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -12,7 +13,8 @@ export function AddAffiliateForm() {
   return (
     <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={formKey}>
       <div className="sm:col-span-2">
-        <FormMessage error={state.error} message={state.message} />
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+        <FormMessage message={state.message} />
       </div>
       <TextField label="Name" name="name" defaultValue={v.name} error={f.name} required />
       <TextField label="Email" name="email" type="email" defaultValue={v.email} error={f.email} required />

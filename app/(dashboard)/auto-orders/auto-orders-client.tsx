@@ -9,7 +9,8 @@ import type { AutoOrderRow, AutoOrderStatus } from "@/lib/orders/auto-orders";
 import { FormActions } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
-import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { SelectField, TextField } from "@/components/ui/field";
 import { MenuButton, MenuItem } from "@/components/ui/menu";
 import { ActionsTh, Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import { AutoOrderStatusBadge } from "@/components/orders/badges";
@@ -114,8 +115,9 @@ function useRun(onClose: () => void) {
     start(async () => {
       const r = await fn();
       setState(r);
-      if (r.error) toast.error(r.error);
-      else toast.success(r.message ?? "Saved.");
+      // An error that keeps the dialog open shows in its ErrorSummary only; one that closes it, in a toast.
+      if (r.error && closeOnError) toast.error(r.error);
+      else if (!r.error) toast.success(r.message ?? "Saved.");
       if (!r.error || closeOnError) {
         onClose();
         router.refresh();
@@ -156,13 +158,16 @@ function CancelDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void 
       pending={pending}
       onConfirm={() => run(() => cancelAutoOrderAction({ autoOrderId: ao.id, reason: reason as "customer" }))}
     >
-      <SelectField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={state.fieldErrors?.reason} help="Sent to ONTRAPORT as the auto order's status.">
+      <form noValidate className="space-y-3" onSubmit={(e) => e.preventDefault()}>
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+        <SelectField label="Reason" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} error={state.fieldErrors?.reason} help="Sent to ONTRAPORT as the auto order's status.">
         <option value="">Choose a reason…</option>
         <option value="customer">Customer request (cancelled)</option>
         <option value="merchant">Merchant decision (cancelled)</option>
         <option value="upgrade">Upgrade (cancelled upgrade)</option>
         <option value="downgrade">Downgrade (cancelled downgrade)</option>
-      </SelectField>
+        </SelectField>
+      </form>
     </ConfirmDialog>
   );
 }
@@ -197,9 +202,10 @@ function CardDialog({ ao, onClose }: { ao: AutoOrderView; onClose: () => void })
           run(() => updateCardAction({ autoOrderId: ao.id, cardNumber: card }));
         }}
       >
-        <FormMessage error={state.fieldErrors?.cardNumber ? undefined : state.error} />
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
         <TextField
           label="Card number"
+          name="cardNumber"
           inputMode="numeric"
           autoComplete="off"
           value={card}

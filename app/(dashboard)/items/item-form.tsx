@@ -1,10 +1,19 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { z } from "zod";
 import { Button } from "@/components/ui/button";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormMessage, SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
 import type { ActionState } from "@/lib/actions";
+import { FREQUENCIES } from "@/lib/db/schema/frequencies";
+import { itemSchema } from "@/lib/items/schema";
 import { saveItem } from "./actions";
+
+const NO_ERRORS: Record<string, string> = {};
 
 export interface ItemFormValues {
   id?: string;
@@ -18,31 +27,83 @@ export interface ItemFormValues {
   customFields: Array<[string, string]>;
 }
 
-const FREQUENCIES = ["Weekly", "Every 2 Weeks", "Monthly", "Every 2 Months", "Quarterly", "Every 6 Months", "Yearly"];
+/** Browser errors from react-hook-form, as the server's fieldErrors are: name → message. */
+function messagesOf(errors: Record<string, { message?: unknown } | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) if (typeof v?.message === "string") out[k] = v.message;
+  return out;
+}
 
+/**
+ * The item editor. On submit the browser checks the fields with the server's own zod schema
+ * (lib/items/schema.ts) and focuses the first invalid one; a valid form goes to the saveItem server
+ * action, which checks again (and the custom fields, and the Item ID's uniqueness). Either way the
+ * errors show in one ErrorSummary; the typing stays. Unsaved changes are guarded.
+ */
 export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readOnly: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(saveItem, {});
+  // Which errors are current: the browser's after it refused, else the server's last answer.
+  const [refusedInBrowser, setRefusedInBrowser] = useState(false);
   const v = state.values ?? {};
-  const f = state.fieldErrors ?? {};
-  const val = (k: keyof ItemFormValues) => (v[k] ?? initial[k]) as string;
-  const [kind, setKind] = useState<string>(val("kind"));
+  const val = (k: keyof ItemFormValues) => (v[k] ?? initial[k] ?? "") as string;
   const rows = initial.customFields.filter(([k]) => k !== "oapProductid" && k !== "oapTags");
   const extra = [...rows, ["", ""] as [string, string], ["", ""] as [string, string]];
+  const defaults: z.input<typeof itemSchema> = {
+    ...(initial.id ? { id: initial.id } : {}),
+    merchantItemId: val("merchantItemId"),
+    description: val("description"),
+    price: val("price"),
+    kind: val("kind") as ItemFormValues["kind"],
+    frequency: val("frequency") as (typeof FREQUENCIES)[number] | "",
+    oapProductid: val("oapProductid"),
+    oapTags: val("oapTags"),
+  };
+  extra.forEach(([name, value], i) => {
+    defaults[`cfName_${i}`] = v[`cfName_${i}`] ?? name;
+    defaults[`cfValue_${i}`] = v[`cfValue_${i}`] ?? value;
+  });
+  const form = useForm({ resolver: zodResolver(itemSchema), defaultValues: defaults, shouldFocusError: true });
+  const { register, formState, reset, getValues } = form;
+  const kind = useWatch({ control: form.control, name: "kind" });
+  const browserErrors = messagesOf(formState.errors);
+  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
+  const f = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
+  const dirtyCount = Object.keys(formState.dirtyFields).length;
+
+  useEffect(() => {
+    // Saved: what is on screen is now the saved item (nothing unsaved).
+    if (state.ok) reset(getValues());
+  }, [state, reset, getValues]);
+
+  // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    const el = e.currentTarget;
+    void form.handleSubmit(
+      () => {
+        setRefusedInBrowser(false);
+        startTransition(() => formAction(new FormData(el)));
+      },
+      () => setRefusedInBrowser(true),
+    )(e);
+  };
+
   return (
-    <form action={formAction} noValidate className="space-y-5">
+    <form action={formAction} onSubmit={submit} noValidate className="space-y-5">
       {initial.id && <input type="hidden" name="id" value={initial.id} />}
-      <FormMessage error={state.error} message={state.message} />
+      <ErrorSummary error={refusedInBrowser || pending ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
+      {!refusedInBrowser && <FormMessage message={state.ok ? state.message : undefined} />}
+      <UnsavedChangesGuard count={readOnly ? 0 : dirtyCount} />
       <fieldset disabled={readOnly} className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Item ID" name="merchantItemId" defaultValue={val("merchantItemId")} error={f.merchantItemId} help="Unique in your store; shoppers and ONTRAPORT see it." required />
-        <TextField label="Price" name="price" inputMode="decimal" defaultValue={val("price")} error={f.price} help="In dollars, like 19.95." required />
-        <TextAreaField label="Description" name="description" rows={2} defaultValue={val("description")} error={f.description} className="sm:col-span-2" />
-        <SelectField label="Kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value)} error={f.kind}>
+        <TextField label="Item ID" {...register("merchantItemId")} error={f.merchantItemId} help="Unique in your store; shoppers and ONTRAPORT see it." required />
+        <TextField label="Price" {...register("price")} inputMode="decimal" error={f.price} help="In dollars, like 19.95." required />
+        <TextAreaField label="Description" {...register("description")} rows={2} error={f.description} className="sm:col-span-2" />
+        <SelectField label="Kind" {...register("kind")} error={f.kind}>
           <option value="standard">Standard</option>
           <option value="recurring">Recurring (auto order)</option>
           <option value="preorder">Pre-order</option>
         </SelectField>
         {kind === "recurring" ? (
-          <SelectField label="Renews" name="frequency" defaultValue={val("frequency")} error={f.frequency}>
+          <SelectField label="Renews" {...register("frequency")} error={f.frequency}>
             <option value="">Choose…</option>
             {FREQUENCIES.map((x) => (
               <option key={x}>{x}</option>
@@ -56,27 +117,25 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
         <legend className="px-1 text-sm font-semibold">Custom fields</legend>
         <TextField
           label="ONTRAPORT Product Name (oapProductid)"
-          name="oapProductid"
-          defaultValue={val("oapProductid")}
+          {...register("oapProductid")}
           error={f.oapProductid}
-          placeholder={val("merchantItemId") || "Item ID"}
+          placeholder={initial.merchantItemId || "Item ID"}
           help="The product ONTRAPORT records for this item. Empty: the Item ID is sent."
           className="max-w-xl"
         />
         <TextField
           label="ONTRAPORT tags (oapTags)"
-          name="oapTags"
-          defaultValue={val("oapTags")}
+          {...register("oapTags")}
           error={f.oapTags}
           placeholder="e.g. Shirts, Apparel"
           help="Comma-separated. Buyers of this item get these tags on their ONTRAPORT contact with each sale (REST API); an ONTRAPORT campaign can start from a tag."
           className="max-w-xl"
         />
         <div className="grid gap-2">
-          {extra.map(([name, value], i) => (
+          {extra.map((_, i) => (
             <div key={i} className="grid gap-2 sm:grid-cols-2">
-              <TextField label={`Custom field ${i + 1} name`} name={`cfName_${i}`} defaultValue={v[`cfName_${i}`] ?? name} error={f[`cfName_${i}`]} />
-              <TextField label={`Custom field ${i + 1} value`} name={`cfValue_${i}`} defaultValue={v[`cfValue_${i}`] ?? value} error={f[`cfValue_${i}`]} />
+              <TextField label={`Custom field ${i + 1} name`} {...register(`cfName_${i}`)} error={f[`cfName_${i}`]} />
+              <TextField label={`Custom field ${i + 1} value`} {...register(`cfValue_${i}`)} error={f[`cfValue_${i}`]} />
             </div>
           ))}
         </div>

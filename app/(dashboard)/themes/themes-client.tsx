@@ -2,6 +2,7 @@
 
 import { useEffect } from "react";
 import { toast } from "sonner";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -12,7 +13,8 @@ export function AddThemeForm() {
   return (
     <form action={formAction} noValidate className="grid gap-4 sm:grid-cols-2" key={formKey}>
       <div className="sm:col-span-2">
-        <FormMessage error={state.error} message={state.message} />
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+        <FormMessage message={state.message} />
       </div>
       <TextField label="Theme code" name="code" defaultValue={v.code} error={f.code} help="Capital letters, digits, - and _. Used in the StoreFront address; it cannot be changed later." required />
       <TextField label="Theme name" name="name" defaultValue={v.name} error={f.name} required />

@@ -2,6 +2,7 @@
 
 import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { Badge } from "@/components/ui/badge";
@@ -23,7 +24,8 @@ export function AddUserForm() {
   return (
     <form action={formAction} className="grid gap-4 sm:grid-cols-2" noValidate key={formKey}>
       <div className="sm:col-span-2">
-        <FormMessage error={state.error} message={state.message} />
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+        <FormMessage message={state.message} />
       </div>
       <TextField label="Email" name="email" type="email" defaultValue={v.email} error={f.email} required />
       <TextField label="Name" name="name" defaultValue={v.name} error={f.name} required />
@@ -48,7 +50,8 @@ export function StaffPermissionsForm({ supportMayRefund }: { supportMayRefund: b
   const checked = state.values ? state.values.supportMayRefund === "on" : supportMayRefund;
   return (
     <form action={formAction} className="space-y-4" noValidate key={String(supportMayRefund)}>
-      <FormMessage error={state.error} message={state.message} />
+      <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+      <FormMessage message={state.message} />
       <div className="flex items-start gap-3">
         <input
           type="checkbox"

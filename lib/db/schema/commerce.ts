@@ -13,11 +13,12 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { merchants, users } from "./core";
+import { FREQUENCIES } from "./frequencies";
 
 // Money is stored as integer cents (exact); lib/money formats it as a two-place decimal string.
 
 export const itemKind = pgEnum("item_kind", ["standard", "recurring", "preorder"]);
-export const FREQUENCIES = ["Weekly", "Every 2 Weeks", "Monthly", "Every 2 Months", "Quarterly", "Every 6 Months", "Yearly"] as const;
+export { FREQUENCIES };
 export const frequency = pgEnum("auto_order_frequency", FREQUENCIES);
 
 export const items = pgTable(

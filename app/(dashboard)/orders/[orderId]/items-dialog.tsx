@@ -1,8 +1,9 @@
 "use client";
 
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormActions } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormMessage, TextField } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
 import { useCloseOnSuccess, useFormAction } from "@/components/ui/use-form-action";
 import { correctItemsAction } from "./actions";
 
@@ -31,7 +32,7 @@ export function ItemsDialog({ orderId, lines, onClose }: { orderId: string; line
     >
       <form action={formAction} noValidate className="space-y-4">
         <input type="hidden" name="orderId" value={orderId} />
-        <FormMessage error={state.error} />
+        <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
         {lines.map((l) => (
           <div key={l.id} className="grid items-start gap-3 sm:grid-cols-[1fr_14rem]">
             <div className="pt-1 text-sm text-zinc-700">

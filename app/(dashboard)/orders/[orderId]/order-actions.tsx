@@ -9,7 +9,8 @@ import { FormActions } from "@/components/ui/button";
 import { useCloseOnSuccess } from "@/components/ui/use-form-action";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
-import { FormMessage, TextAreaField, TextField } from "@/components/ui/field";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { TextAreaField, TextField } from "@/components/ui/field";
 import { ItemsDialog, type ItemLineInfo } from "./items-dialog";
 import { moveOrderStage, refundOrderAction, updateCustomerAction, type RefundPreview } from "./actions";
 
@@ -51,13 +52,11 @@ export function OrderDialog({ open, orderId, itemLines, refund, customer, onClos
   return <PartialRefundDialog orderId={orderId} lines={refund.lines} shippingLeft={refund.shippingLeft} merchandiseLeft={refund.merchandiseLeft} onClose={close} />;
 }
 
+/** After an action: success says so in a toast and closes; an error stays in the dialog's ErrorSummary (no toast repeating it). */
 function useDone(onClose: () => void) {
   const router = useRouter();
   return (r: ActionState) => {
-    if (r.error) {
-      toast.error(r.error);
-      return false;
-    }
+    if (r.error) return false;
     toast.success(r.message ?? "Saved.");
     onClose();
     router.refresh();
@@ -67,21 +66,21 @@ function useDone(onClose: () => void) {
 
 /** A confirmation that calls one action: its error stays in the dialog, success closes it. */
 function useConfirmAction(onClose: () => void) {
-  const [error, setError] = useState<string>();
+  const [answer, setAnswer] = useState<ActionState>({});
   const [pending, start] = useTransition();
   const done = useDone(onClose);
   const run = (call: () => Promise<ActionState>) =>
     start(async () => {
       const r = await call();
-      if (r.error) setError(r.error);
+      if (r.error) setAnswer(r);
       done(r);
     });
-  return { error, pending, run };
+  return { answer, pending, run };
 }
 
 function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOption; onClose: () => void }) {
   const [note, setNote] = useState("");
-  const { error, pending, run } = useConfirmAction(onClose);
+  const { answer, pending, run } = useConfirmAction(onClose);
   return (
     <ConfirmDialog
       open
@@ -94,10 +93,10 @@ function MoveDialog({ orderId, move, onClose }: { orderId: string; move: MoveOpt
       pending={pending}
       onConfirm={() => run(() => moveOrderStage({ orderId, action: move.action, note }))}
     >
-      <div className="space-y-3">
-        <FormMessage error={error} />
-        <TextAreaField label="Note (optional)" help="Kept in the stage history." value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={500} />
-      </div>
+      <form noValidate className="space-y-3" onSubmit={(e) => e.preventDefault()}>
+        <ErrorSummary error={answer.error} fieldErrors={answer.fieldErrors} answer={answer} />
+        <TextAreaField label="Note (optional)" name="note" help="Kept in the stage history." value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={500} />
+      </form>
     </ConfirmDialog>
   );
 }
@@ -126,7 +125,7 @@ function CustomerDialog({ orderId, customer, onClose }: { orderId: string; custo
       <form action={submit} noValidate className="grid gap-3 sm:grid-cols-2">
         <input type="hidden" name="orderId" value={orderId} />
         <div className="sm:col-span-2">
-          <FormMessage error={state.error} />
+          <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
         </div>
         {CUSTOMER_FIELDS.map((field) => (
           <TextField key={field.name} className={field.wide ? "sm:col-span-2" : undefined} label={field.label} name={field.name} type={field.type ?? "text"} defaultValue={v[field.name] ?? ""} error={f[field.name]} />
@@ -139,7 +138,7 @@ function CustomerDialog({ orderId, customer, onClose }: { orderId: string; custo
 
 function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summary: string; onClose: () => void }) {
   const [reason, setReason] = useState("");
-  const { error, pending, run } = useConfirmAction(onClose);
+  const { answer, pending, run } = useConfirmAction(onClose);
   return (
     <ConfirmDialog
       open
@@ -151,10 +150,10 @@ function FullRefundDialog({ orderId, summary, onClose }: { orderId: string; summ
       pending={pending}
       onConfirm={() => run(() => refundOrderAction({ orderId, full: true, reason, confirm: true, lines: [] }))}
     >
-      <div className="space-y-3">
-        <FormMessage error={error} />
-        <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
-      </div>
+      <form noValidate className="space-y-3" onSubmit={(e) => e.preventDefault()}>
+        <ErrorSummary error={answer.error} fieldErrors={answer.fieldErrors} answer={answer} />
+        <TextField label="Reason (optional)" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+      </form>
     </ConfirmDialog>
   );
 }
@@ -165,6 +164,7 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
   const [shippingHandling, setShipping] = useState("");
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<{ message?: string; fields: Record<string, string> }>({ fields: {} });
+  // Each refusal is a new `errors` object: the ErrorSummary takes focus again.
   const [preview, setPreview] = useState<RefundPreview | null>(null);
   const [pending, start] = useTransition();
   const done = useDone(onClose);
@@ -211,8 +211,15 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
       onConfirm={preview ? confirm : review}
       pending={pending}
     >
-      <div className="space-y-4">
-        <FormMessage error={errors.message} />
+      <form
+        noValidate
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!pending) (preview ? confirm : review)();
+        }}
+      >
+        <ErrorSummary error={errors.message} fieldErrors={errors.fields} answer={errors} />
         <table className="w-full text-sm">
           <caption className="sr-only">Units to refund per line</caption>
           <thead>
@@ -241,6 +248,7 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
                     value={qty[l.id] ?? ""}
                     placeholder="0"
                     onChange={(e) => edit<string>((v) => setQty((q) => ({ ...q, [l.id]: v })))(e.target.value)}
+                    name={`lines.${i}.quantity`}
                     error={errors.fields[`lines.${i}.quantity`]}
                   />
                 </td>
@@ -249,16 +257,16 @@ function PartialRefundDialog({ orderId, lines, shippingLeft, merchandiseLeft, on
           </tbody>
         </table>
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="Merchandise amount" inputMode="decimal" placeholder="0.00" help="On top of the units above, e.g. a price adjustment." value={amount} onChange={(e) => edit(setAmount)(e.target.value)} error={errors.fields.amount} />
-          <TextField label="Shipping and handling" inputMode="decimal" placeholder="0.00" help={`Up to ${shippingLeft}.`} value={shippingHandling} onChange={(e) => edit(setShipping)(e.target.value)} error={errors.fields.shippingHandling} />
-          <TextField className="sm:col-span-2" label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+          <TextField label="Merchandise amount" name="amount" inputMode="decimal" placeholder="0.00" help="On top of the units above, e.g. a price adjustment." value={amount} onChange={(e) => edit(setAmount)(e.target.value)} error={errors.fields.amount} />
+          <TextField label="Shipping and handling" name="shippingHandling" inputMode="decimal" placeholder="0.00" help={`Up to ${shippingLeft}.`} value={shippingHandling} onChange={(e) => edit(setShipping)(e.target.value)} error={errors.fields.shippingHandling} />
+          <TextField className="sm:col-span-2" label="Reason (optional)" name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
         </div>
         {preview && (
           <div role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
             This will refund {preview.summary}. It cannot be undone.
           </div>
         )}
-      </div>
+      </form>
     </ConfirmDialog>
   );
 }

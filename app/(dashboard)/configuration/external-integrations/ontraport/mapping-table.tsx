@@ -1,12 +1,15 @@
 "use client";
 
-import { useEffect, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { AlertTriangle } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
-import { FormMessage, inputClass } from "@/components/ui/field";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { inputClass } from "@/components/ui/field";
+import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
+import type { ActionState } from "@/lib/actions";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
 import type { MappingRow } from "@/lib/ontraport/config/mapping";
 import { saveMappingsAction } from "./actions";
@@ -26,7 +29,8 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
   const [tagEdits, setTagEdits] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [tagErrors, setTagErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | undefined>();
+  // The last refusal, as the server said it (the ErrorSummary lists it; a new one takes focus).
+  const [refusal, setRefusal] = useState<ActionState>({});
   const [pending, start] = useTransition();
 
   const original = (r: MappingTableRow) => r.mapping ?? "";
@@ -34,13 +38,6 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
   const tagsChanged = (r: MappingTableRow) => tagEdits[r.itemId] !== undefined && tagEdits[r.itemId] !== r.tags;
   const changed = rows.filter((r) => nameChanged(r) || tagsChanged(r));
   const dirty = changed.length > 0;
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
 
   const save = () =>
     start(async () => {
@@ -53,12 +50,12 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
       });
       if (r.error) {
         const fe = Object.entries(r.fieldErrors ?? {});
-        setFormError(r.error);
+        setRefusal(r);
         setErrors(Object.fromEntries(fe.filter(([k]) => k.startsWith("mapping_")).map(([k, v]) => [k.slice("mapping_".length), v])));
         setTagErrors(Object.fromEntries(fe.filter(([k]) => k.startsWith("tags_")).map(([k, v]) => [k.slice("tags_".length), v])));
         return;
       }
-      setFormError(undefined);
+      setRefusal({});
       setErrors({});
       setTagErrors({});
       setEdits({});
@@ -76,7 +73,8 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
       className="space-y-3"
       aria-label="Product Mapping"
     >
-      <FormMessage error={formError} />
+      <ErrorSummary error={refusal.error} fieldErrors={refusal.fieldErrors} answer={refusal} />
+      <UnsavedChangesGuard count={readOnly ? 0 : changed.length} />
       <Table caption="Product Mapping">
         <THead>
           <tr>
@@ -107,6 +105,7 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                   </label>
                   <input
                     id={inputId}
+                    name={`mapping_${r.itemId}`}
                     className={inputClass}
                     value={value}
                     placeholder={r.itemId}
@@ -117,7 +116,7 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                     onChange={(e) => setEdits((prev) => ({ ...prev, [r.itemId]: e.target.value }))}
                   />
                   {error && (
-                    <p id={`${inputId}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+                    <p id={`${inputId}-error`} className="mt-1 text-xs font-medium text-red-700">
                       {error}
                     </p>
                   )}
@@ -149,6 +148,7 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                   </label>
                   <input
                     id={tagsId}
+                    name={`tags_${r.itemId}`}
                     className={inputClass}
                     value={tags}
                     placeholder="No tags"
@@ -159,7 +159,7 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                     onChange={(e) => setTagEdits((prev) => ({ ...prev, [r.itemId]: e.target.value }))}
                   />
                   {tagError && (
-                    <p id={`${tagsId}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
+                    <p id={`${tagsId}-error`} className="mt-1 text-xs font-medium text-red-700">
                       {tagError}
                     </p>
                   )}
@@ -185,7 +185,7 @@ export function MappingTable({ rows, readOnly }: { rows: MappingTableRow[]; read
                 setTagEdits({});
                 setErrors({});
                 setTagErrors({});
-                setFormError(undefined);
+                setRefusal({});
               }}
             >
               Discard changes

@@ -1,12 +1,14 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormMessage, TextField } from "@/components/ui/field";
+import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
 import type { ActionState } from "@/lib/actions";
 import { normalizeSubdomain, pixelUrlExample } from "@/lib/ontraport/config/subdomain";
 import { clearKeyAction, saveConfigAction, testConnectionAction, turnOffAction } from "./actions";
@@ -42,11 +44,27 @@ const KEY_STATUS: Record<MethodFormProps["keyStatus"], { tone: Tone; label: stri
 
 type TestResult = { result: string; code: number | null; message: string };
 
+/** Text fields changed from what the page loaded (a controlled field names its saved value in data-initial). */
+function changedTextFields(form: HTMLFormElement | null): number {
+  let n = 0;
+  for (const el of Array.from(form?.elements ?? [])) {
+    if (!(el instanceof HTMLInputElement) || !el.name || el.type === "hidden" || el.type === "radio" || el.type === "checkbox") continue;
+    if (el.value !== (el.dataset.initial ?? el.defaultValue)) n++;
+  }
+  return n;
+}
+
 export function MethodForm(p: MethodFormProps) {
   const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  // Unsaved text fields, counted as the user types (the radios are compared below).
+  const [typed, setTyped] = useState(0);
   const [state, submit, pending] = useActionState<ActionState, FormData>(async (prev, fd) => {
     const r = await saveConfigAction(prev, fd);
-    if (r.ok) toast.success(r.message ?? "Saved.");
+    if (r.ok) {
+      toast.success(r.message ?? "Saved.");
+      setTyped(0);
+    }
     return r;
   }, {});
   const v = state.values ?? {};
@@ -90,9 +108,13 @@ export function MethodForm(p: MethodFormProps) {
     });
 
   const status = KEY_STATUS[p.keyStatus];
+  const savedMethod = p.method === "off" ? null : p.method;
+  const unsaved = p.readOnly ? 0 : typed + (method !== savedMethod ? 1 : 0) + (method === "api" && protocol !== p.protocol ? 1 : 0);
 
   return (
     <form
+      ref={formRef}
+      onChange={() => setTyped(changedTextFields(formRef.current))}
       // Submitted by hand: React's automatic reset after a form action would put the radios back to
       // their first state while the shown fields follow the chosen method.
       onSubmit={(e) => {
@@ -104,7 +126,9 @@ export function MethodForm(p: MethodFormProps) {
       className="space-y-5"
       key={formKey}
     >
-      <FormMessage error={state.error} message={state.ok ? state.message : undefined} />
+      <ErrorSummary error={state.error} fieldErrors={state.fieldErrors} answer={state} />
+      <FormMessage message={state.ok ? state.message : undefined} />
+      <UnsavedChangesGuard count={unsaved} />
       {p.method === "off" && (
         <p className="rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm text-zinc-700" role="status">
           The integration is <strong>off</strong>: nothing is sent to ONTRAPORT and no pixel fires.{p.readOnly ? "" : " Choose a method below and save to start."}
@@ -132,7 +156,7 @@ export function MethodForm(p: MethodFormProps) {
           />
         </div>
         {f.method && (
-          <p role="alert" className="text-xs font-medium text-red-700">
+          <p id="method-error" className="text-xs font-medium text-red-700">
             {f.method}
           </p>
         )}
@@ -432,6 +456,7 @@ function SubdomainField({ theme, allowLocal, typed, error }: { theme: { code: st
     <TextField
       label={`ONTRAPORT Sub-domain (${theme.code})`}
       name={`subdomain_${theme.code}`}
+      data-initial={theme.subdomain ?? ""}
       value={value}
       onChange={(e) => setValue(e.target.value)}
       placeholder="ontraport.ontraport.com"

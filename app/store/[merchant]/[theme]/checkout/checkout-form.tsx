@@ -1,10 +1,16 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
-import { FormMessage, TextField } from "@/components/ui/field";
+import { ErrorSummary } from "@/components/ui/error-summary";
+import { TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
+import { checkoutSchema } from "@/lib/store/checkout-schema";
 import { checkout } from "../actions";
+
+const NO_ERRORS: Record<string, string> = {};
 
 const CHOICES = [
   { value: "card", label: "Credit card", help: "Charged now." },
@@ -13,11 +19,53 @@ const CHOICES = [
   { value: "quote", label: "Request a quote", help: "Nothing is charged; we send you a quote." },
 ] as const;
 
+/**
+ * The StoreFront checkout. On submit the browser checks the fields with the server's own zod schema
+ * (lib/store/checkout-schema.ts) and focuses the first invalid one; a valid form goes to the checkout
+ * server action, which checks again. Errors show in one ErrorSummary; the typing stays.
+ */
 export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartEmpty }: { merchant: string; theme: string; checkoutKey: string; hasRecurring: boolean; cartEmpty: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(checkout, {});
   const v = state.values ?? {};
-  const f = state.fieldErrors ?? {};
-  const [choice, setChoice] = useState<string>(v.paymentChoice ?? "card");
+  // Which errors are current: the browser's after it refused, else the server's last answer.
+  const [refusedInBrowser, setRefusedInBrowser] = useState(false);
+  const form = useForm({
+    resolver: zodResolver(checkoutSchema),
+    defaultValues: {
+      merchant,
+      theme,
+      checkoutKey,
+      firstName: v.firstName ?? "",
+      lastName: v.lastName ?? "",
+      email: v.email ?? "",
+      address1: v.address1 ?? "",
+      city: v.city ?? "",
+      stateRegion: v.stateRegion ?? "",
+      postalCode: v.postalCode ?? "",
+      countryCode: v.countryCode ?? "US",
+      dayPhone: v.dayPhone ?? "",
+      paymentChoice: (CHOICES.find((c) => c.value === v.paymentChoice)?.value ?? "card") as (typeof CHOICES)[number]["value"],
+      cardNumber: "",
+    },
+    shouldFocusError: true,
+  });
+  const { register, formState } = form;
+  const choice = useWatch({ control: form.control, name: "paymentChoice" });
+  const browserErrors: Record<string, string> = {};
+  for (const [k, e] of Object.entries(formState.errors)) if (typeof e?.message === "string") browserErrors[k] = e.message;
+  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
+  const f: Record<string, string | undefined> = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
+  // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    const el = e.currentTarget;
+    void form.handleSubmit(
+      () => {
+        setRefusedInBrowser(false);
+        startTransition(() => formAction(new FormData(el)));
+      },
+      () => setRefusedInBrowser(true),
+    )(e);
+  };
   const receiptPath = (state.data as { receiptPath?: string } | undefined)?.receiptPath;
   useEffect(() => {
     // A full page load, not a router transition, so the receipt (and its pixel) renders once.
@@ -44,22 +92,22 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
     );
   }
   return (
-    <form action={formAction} noValidate className="space-y-5">
+    <form action={formAction} onSubmit={submit} noValidate className="space-y-5">
       <input type="hidden" name="merchant" value={merchant} />
       <input type="hidden" name="theme" value={theme} />
       <input type="hidden" name="checkoutKey" value={checkoutKey} />
-      <FormMessage error={state.error && !f.cardNumber ? state.error : undefined} />
+      <ErrorSummary error={refusedInBrowser || pending ? undefined : state.error} fieldErrors={f} takeFocus={!refusedInBrowser} answer={state} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-base font-semibold">Billing details</legend>
-        <TextField label="First name" name="firstName" autoComplete="given-name" defaultValue={v.firstName} error={f.firstName} required />
-        <TextField label="Last name" name="lastName" autoComplete="family-name" defaultValue={v.lastName} error={f.lastName} required />
-        <TextField label="Email" name="email" type="email" autoComplete="email" defaultValue={v.email} error={f.email} required className="sm:col-span-2" help="Your receipt link is shown after you order." />
-        <TextField label="Address" name="address1" autoComplete="address-line1" defaultValue={v.address1} error={f.address1} required className="sm:col-span-2" />
-        <TextField label="City" name="city" autoComplete="address-level2" defaultValue={v.city} error={f.city} required />
-        <TextField label="State" name="stateRegion" autoComplete="address-level1" defaultValue={v.stateRegion} error={f.stateRegion} required />
-        <TextField label="Postal code" name="postalCode" autoComplete="postal-code" defaultValue={v.postalCode} error={f.postalCode} required />
-        <TextField label="Country" name="countryCode" autoComplete="country" defaultValue={v.countryCode ?? "US"} error={f.countryCode} help="Two letters, like US." required />
-        <TextField label="Phone" name="dayPhone" type="tel" autoComplete="tel" defaultValue={v.dayPhone} error={f.dayPhone} className="sm:col-span-2" />
+        <TextField label="First name" {...register("firstName")} autoComplete="given-name" error={f.firstName} required />
+        <TextField label="Last name" {...register("lastName")} autoComplete="family-name" error={f.lastName} required />
+        <TextField label="Email" {...register("email")} type="email" autoComplete="email" error={f.email} required className="sm:col-span-2" help="Your receipt link is shown after you order." />
+        <TextField label="Address" {...register("address1")} autoComplete="address-line1" error={f.address1} required className="sm:col-span-2" />
+        <TextField label="City" {...register("city")} autoComplete="address-level2" error={f.city} required />
+        <TextField label="State" {...register("stateRegion")} autoComplete="address-level1" error={f.stateRegion} required />
+        <TextField label="Postal code" {...register("postalCode")} autoComplete="postal-code" error={f.postalCode} required />
+        <TextField label="Country" {...register("countryCode")} autoComplete="country" error={f.countryCode} help="Two letters, like US." required />
+        <TextField label="Phone" {...register("dayPhone")} type="tel" autoComplete="tel" error={f.dayPhone} className="sm:col-span-2" />
       </fieldset>
       <fieldset className="space-y-2">
         <legend className="mb-2 text-base font-semibold">Payment</legend>
@@ -67,7 +115,7 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
         <div className="grid gap-2 sm:grid-cols-2">
           {CHOICES.map((c) => (
             <label key={c.value} className="flex cursor-pointer items-start gap-2 rounded-md border border-zinc-200 p-3 text-sm has-[:checked]:border-accent-500 has-[:checked]:bg-accent-50">
-              <input type="radio" name="paymentChoice" value={c.value} checked={choice === c.value} onChange={() => setChoice(c.value)} className="mt-0.5" />
+              <input type="radio" {...register("paymentChoice")} value={c.value} aria-describedby={f.paymentChoice ? "paymentChoice-error" : undefined} className="mt-0.5" />
               <span>
                 <span className="block font-medium">{c.label}</span>
                 <span className="block text-xs text-zinc-600">{c.help}</span>
@@ -76,12 +124,12 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
           ))}
         </div>
         {f.paymentChoice && (
-          <p role="alert" className="text-xs font-medium text-red-700">
+          <p id="paymentChoice-error" className="text-xs font-medium text-red-700">
             {f.paymentChoice}
           </p>
         )}
         {choice === "card" && (
-          <TextField label="Card number" name="cardNumber" inputMode="numeric" autoComplete="cc-number" error={f.cardNumber} placeholder="4111 1111 1111 1111" className="max-w-sm pt-2" help="Test cards: 4111 1111 1111 1111 approved, 4000 0000 0000 0002 declined, 4000 0000 0000 0259 payment review." />
+          <TextField label="Card number" {...register("cardNumber")} inputMode="numeric" autoComplete="cc-number" error={f.cardNumber} placeholder="4111 1111 1111 1111" className="max-w-sm pt-2" help="Test cards: 4111 1111 1111 1111 approved, 4000 0000 0000 0002 declined, 4000 0000 0000 0259 payment review." />
         )}
       </fieldset>
       <Button type="submit" pending={pending || Boolean(receiptPath)} className="w-full sm:w-auto">
