@@ -8,9 +8,8 @@ import { pollUrl, readPollingKey } from "@/lib/ontraport/config/polling-key";
 import { Card } from "@/components/ui/card";
 import { formatUtcDateTime } from "@/components/ui/date-time";
 import { loadConfigView } from "./config-view";
-import { MethodForm } from "./method-form";
+import { ConnectionSections } from "./connection-sections";
 import { PollingKey } from "./polling-key";
-import { TurnOffCard } from "./turn-off-card";
 
 export const metadata: Metadata = { title: "ONTRAPORT" };
 
@@ -43,38 +42,35 @@ export default async function OntraportConnectionPage() {
   ]);
 
   return (
-    <div className="space-y-6">
-      <Card id="integration-method" title="Integration method" description="Choose how cartlink talks to ONTRAPORT, complete the fields for that method, and save.">
-        <MethodForm
-          // A new form when the method changes elsewhere (turned off below): its choice starts again from the saved one.
-          key={view.method}
-          readOnly={readOnly}
-          allowLocal={allowLocalOntraport()}
-          method={view.method}
-          protocol={view.protocol}
-          appId={view.appId}
-          tagEveryBuyer={view.tagEveryBuyer}
-          hasKey={view.hasKey}
-          keyMask={view.keyMask}
-          keyFingerprint={view.keyFingerprint}
-          keySetAt={when(view.keySetAt)}
-          keySetBy={view.keySetBy}
-          keyStatus={view.keyStatus}
-          keyStatusAt={when(view.keyStatusAt)}
-          keyStatusCode={view.keyStatusCode}
-          endpointUrl={view.endpointUrl}
-          defaultEndpoint={view.defaultEndpoint}
-          pausedAt={when(view.pausedAt)}
-          pausedReason={view.pausedReason}
-          themes={themes.map((t) => ({ code: t.code, name: t.name, subdomain: t.subdomain }))}
-        />
-      </Card>
-
-      <Card id="item-poll" title="Item poll for ONTRAPORT">
-        <PollingKey pollUrl={pollUrl(base, readOnly ? null : pollingKey)} hasKey={view.hasPollingKey} readOnly={readOnly} />
-      </Card>
-
-      {!readOnly && view.method !== "off" && <TurnOffCard method={view.method === "api" ? "API Integration" : "Partner Tracking Pixel"} />}
-    </div>
+    <ConnectionSections
+      form={{
+        readOnly,
+        allowLocal: allowLocalOntraport(),
+        method: view.method,
+        protocol: view.protocol,
+        appId: view.appId,
+        tagEveryBuyer: view.tagEveryBuyer,
+        hasKey: view.hasKey,
+        keyMask: view.keyMask,
+        keyFingerprint: view.keyFingerprint,
+        keySetAt: when(view.keySetAt),
+        keySetBy: view.keySetBy,
+        keyStatus: view.keyStatus,
+        keyStatusAt: when(view.keyStatusAt),
+        keyStatusCode: view.keyStatusCode,
+        endpointUrl: view.endpointUrl,
+        defaultEndpoint: view.defaultEndpoint,
+        pausedAt: when(view.pausedAt),
+        pausedReason: view.pausedReason,
+        themes: themes.map((t) => ({ code: t.code, name: t.name, subdomain: t.subdomain })),
+      }}
+      itemPoll={
+        <Card id="item-poll" title="Item poll for ONTRAPORT">
+          <PollingKey pollUrl={pollUrl(base, readOnly ? null : pollingKey)} hasKey={view.hasPollingKey} readOnly={readOnly} />
+        </Card>
+      }
+      // The danger zone: admins only, while the integration is on.
+      turnOff={!readOnly && view.method !== "off" ? { method: view.method === "api" ? "API Integration" : "Partner Tracking Pixel" } : null}
+    />
   );
 }

@@ -76,11 +76,11 @@ export default async function ProductMappingPage({ searchParams }: { searchParam
           </p>
         )}
         <form method="get" action={PATH} className="flex flex-wrap items-end gap-3" role="search">
-          <div className="min-w-0 space-y-1">
+          <div className="space-y-1">
             <label htmlFor="mapping-q" className="block text-sm font-medium text-zinc-800">
               Search items
             </label>
-            <input id="mapping-q" name="items" defaultValue={q ?? ""} placeholder="Item ID, description or product name" className={`${inputClass} w-72 max-w-full`} />
+            <input id="mapping-q" name="items" defaultValue={q ?? ""} placeholder="Item ID, description or product name" className={`${inputClass} w-72`} />
           </div>
           <div className="space-y-1">
             <label htmlFor="mapping-filter" className="block text-sm font-medium text-zinc-800">
