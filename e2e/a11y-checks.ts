@@ -49,3 +49,27 @@ export async function expectNoPageOverflow(page: Page, where: string): Promise<v
   });
   expect(scrollWidth, `${where} scrolls sideways: page ${scrollWidth} px wide in a ${innerWidth} px viewport; widest: ${widest}`).toBeLessThanOrEqual(innerWidth);
 }
+
+/**
+ * The colour scheme the page is actually drawn in: the relative luminance (0 black to 1 white) of the
+ * body's background, and the root's computed color-scheme. Guards the dark palette: without it, the
+ * checks "in dark mode" would pass on the light page.
+ */
+export async function expectColorScheme(page: Page, scheme: "light" | "dark", where: string): Promise<void> {
+  const { luminance, colorScheme, color } = await page.evaluate(() => {
+    const color = getComputedStyle(document.body).backgroundColor;
+    // Any CSS colour (oklch included) to sRGB through a 1×1 canvas.
+    const ctx = document.createElement("canvas").getContext("2d")!;
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    const lin = (v: number) => {
+      const c = v / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return { luminance: 0.2126 * lin(d[0]!) + 0.7152 * lin(d[1]!) + 0.0722 * lin(d[2]!), colorScheme: getComputedStyle(document.documentElement).colorScheme, color };
+  });
+  expect(colorScheme, `${where}: color-scheme`).toBe(scheme);
+  if (scheme === "dark") expect(luminance, `${where}: page background ${color} should be dark`).toBeLessThan(0.05);
+  else expect(luminance, `${where}: page background ${color} should be light`).toBeGreaterThan(0.8);
+}

@@ -140,8 +140,8 @@ test.describe("a StoreFront checkout reaches ONTRAPORT", () => {
       // No shipping element or attribute (the stage name "Shipping Department" is fine).
       expect(xml).not.toMatch(/<\/?\w*(shipping|handling)|\w*(shipping|handling)\w*=/i);
 
-      // The merchant sees the same delivery in the Transmission Log at the bottom of the configuration page.
-      await page.goto(CONFIG);
+      // The merchant sees the same delivery in the ONTRAPORT page's Transmission Log tab.
+      await page.goto(`${CONFIG}/log`);
       const log = page.getByRole("table", { name: "Transmission Log" });
       await page.getByLabel("Search", { exact: true }).fill(id);
       await page.getByRole("button", { name: "Search the log" }).click();

@@ -318,7 +318,7 @@ test.describe("isolation sweep", () => {
       await page.getByLabel("ONTRAPORT Product Name (oapProductid)").fill(XSS_PRODUCT);
       await page.getByRole("button", { name: "Create item" }).click();
       await expect(page.getByRole("heading", { name: `Item ${id}` })).toBeVisible();
-      await page.goto(`/configuration/external-integrations/ontraport?items=${id}#product-mapping`);
+      await page.goto(`/configuration/external-integrations/ontraport/mapping?items=${id}`);
       const table = page.getByRole("table", { name: "Product Mapping" });
       await expect(table.getByText(`<script>window.__xss=1</script>Kite`)).toBeVisible();
       await expect(table.locator("input").first()).toHaveValue(XSS_PRODUCT);

@@ -2,6 +2,9 @@ import { expect, test, type Page, type Response } from "@playwright/test";
 import { screenshot, SIM_URL, storageStateFor } from "./support";
 
 const PAGE = "/configuration/external-integrations/ontraport";
+const MAPPING = `${PAGE}/mapping`;
+const HISTORY = `${PAGE}/history`;
+const LOG = `${PAGE}/log`;
 /** The key the demo configures (see lib/runtime/demo-setup.ts); restored at the end when the demo had it. */
 const DEMO_KEY = "demo-ontraport-key";
 
@@ -94,7 +97,8 @@ test.describe("admin", () => {
       await expect(methodForm(page).getByLabel("ONTRAPORT Sub-domain (HOLIDAY)")).toHaveValue("holiday.ontraport.com");
       await expect(methodForm(page).getByText("https://holiday.ontraport.com/p?order_id=…")).toBeVisible();
 
-      // Product Mapping: map an item and see Sent as change.
+      // Product Mapping (its own tab): map an item and see Sent as change.
+      await page.goto(MAPPING);
       const mug = row(page, "MUG-CLASSIC");
       await expect(mug.getByTestId("sent-as")).toHaveText("MUG-CLASSIC");
       await page.getByLabel("ONTRAPORT Product Name for MUG-CLASSIC").fill("  Classic Mug ");
@@ -132,7 +136,7 @@ test.describe("admin", () => {
       await expect(page.getByTestId("conflict")).toHaveCount(0);
 
       // A bad name is refused beside its field and nothing is saved.
-      await page.goto(`${PAGE}?items=HOODIE`);
+      await page.goto(`${MAPPING}?items=HOODIE`);
       await page.getByLabel("ONTRAPORT Product Name for HOODIE-GREY").fill("x".repeat(256));
       await page.getByRole("button", { name: "Save mappings" }).click();
       await expect(row(page, "HOODIE-GREY")).toContainText("at most 255 characters");
@@ -140,7 +144,8 @@ test.describe("admin", () => {
       await page.reload();
       await expect(page.getByLabel("ONTRAPORT Product Name for HOODIE-GREY")).toHaveValue("Hoodie");
 
-      // Change history shows who did what, never the key.
+      // Change history (its own tab) shows who did what, never the key.
+      await page.goto(HISTORY);
       const history = page.getByRole("table", { name: "Change history" });
       await expect(history).toContainText("Integration method changed");
       await expect(history).toContainText("New API key saved (fingerprint");
@@ -155,11 +160,12 @@ test.describe("admin", () => {
       for (const b of bodies) expect(b.body, b.url).not.toContain(key);
     } finally {
       // Put back what the demo had: mappings, the sub-domain, the method and key.
-      await page.goto(PAGE);
+      await page.goto(MAPPING);
       await page.getByLabel("ONTRAPORT Product Name for MUG-CLASSIC").fill("");
       await page.getByLabel("ONTRAPORT Product Name for SHIRT-RED-COPY").fill("Red Shirt");
       if (await page.getByRole("button", { name: "Save mappings" }).isEnabled()) await page.getByRole("button", { name: "Save mappings" }).click();
       await expect(page.getByTestId("mapping-summary")).toContainText("1 conflict");
+      await page.goto(PAGE);
       await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
       await methodForm(page).getByLabel("ONTRAPORT Sub-domain (HOLIDAY)").fill("");
       await saveConfig(page);
@@ -174,7 +180,7 @@ test.describe("admin", () => {
         await methodForm(page).getByRole("button", { name: "Remove saved key" }).click();
         await page.getByRole("dialog").getByRole("button", { name: "Remove key" }).click();
         await expect(page.getByLabel("Saved key (masked)")).toHaveCount(0);
-        await methodForm(page).getByRole("button", { name: "Turn off integration" }).click();
+        await page.getByRole("button", { name: "Turn off integration" }).click();
         const dialog = page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" });
         await expect(dialog).toContainText("Tools menu");
         await dialog.getByRole("button", { name: "Turn off" }).click();
@@ -204,19 +210,121 @@ test.describe("admin", () => {
   });
 });
 
+test.describe("admin: sections and danger zone", () => {
+  test.use({ storageState: storageStateFor("admin") });
+
+  test("the page's sections are tabs with their own URLs under one header, usable from the keyboard", async ({ page }) => {
+    await page.goto(PAGE);
+    const tabs = page.getByRole("navigation", { name: "ONTRAPORT sections" });
+    const current = tabs.locator('[aria-current="page"]');
+    await expect(current).toHaveCount(1);
+    await expect(current).toHaveText("Connection");
+    await expect(page.getByRole("region", { name: "Integration method" })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Item poll for ONTRAPORT" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Product Mapping" })).toHaveCount(0);
+    await expect(page.getByRole("table", { name: "Transmission Log" })).toHaveCount(0);
+
+    const sections = [
+      { name: "Product Mapping", url: MAPPING, content: page.getByRole("table", { name: "Product Mapping" }) },
+      { name: "Change history", url: HISTORY, content: page.getByRole("table", { name: "Change history" }) },
+      { name: "Transmission Log", url: LOG, content: page.getByRole("heading", { name: "Transmission Log", level: 2 }) },
+    ];
+    for (const s of sections) {
+      await tabs.getByRole("link", { name: s.name }).click();
+      await expect(page).toHaveURL(new RegExp(`${s.url}$`));
+      await expect(current).toHaveText(s.name);
+      await expect(current).toHaveCount(1);
+      await expect(s.content).toBeVisible();
+      // The header stays: title and the integration's status on every tab.
+      await expect(page.getByRole("heading", { name: "ONTRAPORT", level: 1 })).toBeVisible();
+      await expect(page.getByTestId("integration-status")).toBeVisible();
+      await expect(page.getByRole("region", { name: "Integration method" })).toHaveCount(0);
+    }
+
+    // Keyboard: the links are in the tab order; Enter opens one.
+    await tabs.getByRole("link", { name: "Transmission Log" }).focus();
+    await page.keyboard.press("Shift+Tab");
+    await expect(tabs.getByRole("link", { name: "Change history" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`${HISTORY}$`));
+    await expect(current).toHaveText("Change history");
+
+    // A bookmark of an old anchor lands on Connection.
+    await page.goto(`${PAGE}#product-mapping`);
+    await expect(current).toHaveText("Connection");
+  });
+
+  test("the danger zone turns the integration off after a confirmation; the method form has no such button", async ({ page }) => {
+    await page.goto(PAGE);
+    const status = page.getByTestId("integration-status");
+    const original = (await status.textContent())?.trim() ?? "Off";
+    const danger = page.getByRole("region", { name: "Danger zone" });
+    if (original.startsWith("Off")) {
+      await expect(danger).toHaveCount(0);
+      // Pixel saves without sub-domains (with a warning): the quickest way to have it on.
+      await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
+      await saveConfig(page);
+      await expect(status).toHaveText("Partner Tracking Pixel");
+    }
+    try {
+      await expect(danger).toContainText("nothing is sent to ONTRAPORT");
+      await expect(danger).toContainText("API key, sub-domains and product mapping are kept");
+      await expect(danger).toContainText("Orders paid while it is off are never sent later");
+      await expect(methodForm(page).getByRole("button", { name: "Turn off integration" })).toHaveCount(0);
+      // It comes last, after the item poll.
+      await expect(page.locator("#item-poll ~ #danger-zone")).toHaveCount(1);
+
+      await danger.getByRole("button", { name: "Turn off integration" }).click();
+      const dialog = page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" });
+      await expect(dialog).toContainText("Tools menu");
+      await dialog.getByRole("button", { name: "Keep it on" }).click();
+      await expect(dialog).toBeHidden();
+      await expect(status).not.toHaveText("Off");
+
+      await danger.getByRole("button", { name: "Turn off integration" }).click();
+      await dialog.getByRole("button", { name: "Turn off", exact: true }).click();
+      await expect(status).toHaveText("Off");
+      await expect(danger).toHaveCount(0);
+      await expect(methodForm(page).getByText("The integration is off")).toBeVisible();
+      // The form starts again from the saved choice: no method picked.
+      await expect(methodForm(page).getByRole("radio", { name: /API Integration/ })).not.toBeChecked();
+      await expect(methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ })).not.toBeChecked();
+    } finally {
+      // Put the method back (turning off kept the key and the sub-domains).
+      if (!original.startsWith("Off")) {
+        await page.goto(PAGE);
+        if ((await status.textContent())?.trim() === "Off") {
+          await methodForm(page).getByRole("radio", { name: original.startsWith("API") ? /API Integration/ : /Partner Tracking Pixel/ }).check();
+          await saveConfig(page);
+          await expect(status).not.toHaveText("Off");
+        }
+      } else if ((await status.textContent())?.trim() !== "Off") {
+        await danger.getByRole("button", { name: "Turn off integration" }).click();
+        await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
+        await expect(status).toHaveText("Off");
+      }
+    }
+  });
+});
+
 test.describe("support", () => {
   test.use({ storageState: storageStateFor("support") });
 
   test("sees the page read-only: no save buttons, no polling key, no key beyond the mask", async ({ page }) => {
     await page.goto(PAGE);
-    await expect(page.getByText("this page is read-only")).toBeVisible();
+    await expect(page.getByRole("note").filter({ hasText: "the ONTRAPORT configuration is read-only" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Save configuration" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Save mappings" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Test connection" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Turn off integration" })).toHaveCount(0);
+    await expect(page.getByRole("region", { name: "Danger zone" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /Regenerate|Generate polling key/ })).toHaveCount(0);
-    await expect(page.getByLabel("ONTRAPORT Product Name for MUG-CLASSIC")).toHaveAttribute("readonly", "");
     await expect(page.getByTestId("poll-url")).not.toContainText(/key=[A-Za-z0-9_-]{10}/);
     await screenshot(page, "ontraport-support");
+    await page.goto(MAPPING);
+    await expect(page.getByRole("note").filter({ hasText: "read-only" })).toBeVisible();
+    await expect(page.getByLabel("ONTRAPORT Product Name for MUG-CLASSIC")).toHaveAttribute("readonly", "");
+    await expect(page.getByRole("button", { name: "Save mappings" })).toHaveCount(0);
   });
 });
 
@@ -226,8 +334,11 @@ test.describe("another merchant", () => {
   test("ACME's admin sees only ACME's items and configuration", async ({ page }) => {
     await page.goto(PAGE);
     await expect(page.getByTestId("merchant-name")).toContainText("ACME");
-    await expect(page.getByLabel("ONTRAPORT Product Name for SHIRT-RED")).toHaveCount(0);
     await expect(page.getByTestId("poll-url")).toHaveCount(0);
+    await page.goto(MAPPING);
+    await expect(page.getByRole("table", { name: "Product Mapping" }).or(page.getByText("No items yet."))).toBeVisible();
+    await expect(page.getByLabel("ONTRAPORT Product Name for SHIRT-RED")).toHaveCount(0);
+    await page.goto(HISTORY);
     await expect(page.locator("main")).not.toContainText("admin@demo.test");
   });
 });

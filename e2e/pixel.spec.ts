@@ -48,7 +48,7 @@ async function configure(page: Page, method: Method, subdomains?: Partial<Subdom
     await page.goto(CONFIG);
   }
   if (method === "off") {
-    const off = methodForm(page).getByRole("button", { name: "Turn off integration" });
+    const off = page.getByRole("button", { name: "Turn off integration" });
     if ((await off.count()) === 0) return;
     await off.click();
     await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();

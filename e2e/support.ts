@@ -82,6 +82,8 @@ export const DASHBOARD_PATHS = [
   "/configuration",
   "/configuration/external-integrations",
   "/configuration/external-integrations/ontraport",
+  "/configuration/external-integrations/ontraport/mapping",
+  "/configuration/external-integrations/ontraport/history",
 ];
 
 const ONTRAPORT_PAGE = "/configuration/external-integrations/ontraport";
@@ -126,7 +128,7 @@ export async function ensureApiIntegration(page: Page, request: APIRequestContex
       await methodForm(page).getByRole("radio", { name: /Partner Tracking Pixel/ }).check();
       await saveOntraportConfig(page);
     } else {
-      await methodForm(page).getByRole("button", { name: "Turn off integration" }).click();
+      await page.getByRole("button", { name: "Turn off integration" }).click();
       await page.getByRole("dialog", { name: "Turn off the ONTRAPORT integration?" }).getByRole("button", { name: "Turn off", exact: true }).click();
       await expect(page.getByTestId("integration-status")).toHaveText("Off");
     }

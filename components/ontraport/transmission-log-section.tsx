@@ -1,6 +1,4 @@
-import Link from "next/link";
 import { Suspense } from "react";
-import { Maximize2 } from "lucide-react";
 import { requirePageSession } from "@/lib/auth/session";
 import { HealthPanel } from "./health-panel";
 import { TransmissionLog } from "./transmission-log";
@@ -19,29 +17,21 @@ function TableSkeleton() {
 }
 
 /**
- * The Transmission Log for the bottom of the ONTRAPORT configuration page (and the body of the
- * full-width log page): health above, then the live, filterable table with its View dialog.
+ * The ONTRAPORT page's Transmission Log tab: health above, then the live, filterable table with its
+ * View dialog.
  */
-export async function TransmissionLogSection({ fullPage = false }: { fullPage?: boolean }) {
+export async function TransmissionLogSection() {
   await requirePageSession("support");
   return (
     <section id="transmission-log" aria-labelledby="transmission-log-title" className="space-y-5 rounded-lg border border-zinc-200 bg-white p-5 shadow-xs">
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h2 id="transmission-log-title" className="text-lg font-semibold text-zinc-900">
-            Transmission Log
-          </h2>
-          <p className="mt-0.5 max-w-3xl text-sm text-zinc-600">
-            Every notification sent to ONTRAPORT and every item fetch it made, with the full request and ONTRAPORT&apos;s answer. Click View for the XML; when
-            asking ONTRAPORT support for help, use Copy support details.
-          </p>
-        </div>
-        {!fullPage && (
-          <Link href={LOG_PAGE_PATH} className="inline-flex items-center gap-1 text-sm font-medium text-accent-700 hover:underline">
-            <Maximize2 className="size-4" aria-hidden="true" />
-            Open full width
-          </Link>
-        )}
+      <div>
+        <h2 id="transmission-log-title" className="text-lg font-semibold text-zinc-900">
+          Transmission Log
+        </h2>
+        <p className="mt-0.5 max-w-3xl text-sm text-zinc-600">
+          Every notification sent to ONTRAPORT and every item fetch it made, with the full request and ONTRAPORT&apos;s answer. Click View for the XML; when asking
+          ONTRAPORT support for help, use Copy support details.
+        </p>
       </div>
       <HealthPanel />
       <Suspense fallback={<TableSkeleton />}>

@@ -34,10 +34,10 @@ export function Dialog({
     <D.Root open={open} onOpenChange={onOpenChange}>
       {trigger && <D.Trigger asChild>{trigger}</D.Trigger>}
       <D.Portal>
-        <D.Overlay className="fixed inset-0 z-40 bg-zinc-900/40" />
+        <D.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <D.Content
           className={cn(
-            "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl focus:outline-none",
+            "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-5 shadow-xl ring-1 ring-zinc-200 focus:outline-none",
             wide ? "max-w-5xl" : "max-w-lg",
           )}
           {...(description ? {} : { "aria-describedby": undefined })}

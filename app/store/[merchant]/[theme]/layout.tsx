@@ -15,7 +15,7 @@ export default async function StoreLayout({ children, params }: { children: Reac
   const count = parseCart((await cookies()).get(cartCookieName(sf.merchantId))?.value).reduce((s, l) => s + l.quantity, 0);
   const holiday = sf.themeCode === "HOLIDAY";
   return (
-    <div className="min-h-screen bg-zinc-50">
+    <div className="min-h-screen bg-zinc-50" data-storefront="">
       {/* Pages cannot set response headers, so each theme's image policy is a CSP <meta> (React hoists it
           into <head>, before any image): images from this site, data: and this theme's ONTRAPORT host
           only. next.config.ts adds the header-only directives for every StoreFront page. */}

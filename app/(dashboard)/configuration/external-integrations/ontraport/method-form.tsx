@@ -11,7 +11,7 @@ import { FormMessage, TextField } from "@/components/ui/field";
 import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
 import type { ActionState } from "@/lib/actions";
 import { normalizeSubdomain, pixelUrlExample } from "@/lib/ontraport/config/subdomain";
-import { clearKeyAction, saveConfigAction, testConnectionAction, turnOffAction } from "./actions";
+import { clearKeyAction, saveConfigAction, testConnectionAction } from "./actions";
 
 /** Everything the form may know: a mask and dates, never the key. */
 export interface MethodFormProps {
@@ -71,7 +71,6 @@ export function MethodForm(p: MethodFormProps) {
   const f = state.fieldErrors ?? {};
   const [method, setMethod] = useState<"api" | "pixel" | null>((v.method as "api" | "pixel" | undefined) ?? (p.method === "off" ? null : p.method));
   const [protocol, setProtocol] = useState<"rest" | "xml">((v.protocol as "rest" | "xml" | undefined) ?? p.protocol);
-  const [confirmOff, setConfirmOff] = useState(false);
   const [confirmClear, setConfirmClear] = useState(false);
   const [testing, startTest] = useTransition();
   const [busy, startBusy] = useTransition();
@@ -86,17 +85,6 @@ export function MethodForm(p: MethodFormProps) {
       if (d) setTest(d);
       else toast.error(r.error ?? "The test could not run.");
       router.refresh();
-    });
-
-  const turnOff = () =>
-    startBusy(async () => {
-      const r = await turnOffAction({ confirm: true });
-      setConfirmOff(false);
-      if (r.error) toast.error(r.error);
-      else {
-        toast.success(r.message ?? "Turned off.");
-        setMethod(null);
-      }
     });
 
   const clearKey = () =>
@@ -346,31 +334,9 @@ export function MethodForm(p: MethodFormProps) {
           <Button type="submit" pending={pending}>
             Save configuration
           </Button>
-          {p.method !== "off" && (
-            <Button variant="danger" onClick={() => setConfirmOff(true)}>
-              Turn off integration
-            </Button>
-          )}
         </div>
       )}
 
-      <ConfirmDialog
-        open={confirmOff}
-        onOpenChange={setConfirmOff}
-        title="Turn off the ONTRAPORT integration?"
-        description="From now on nothing is sent to ONTRAPORT and nothing is queued for it:"
-        cancelLabel="Keep it on"
-        confirmLabel="Turn off"
-        onConfirm={turnOff}
-        pending={busy}
-      >
-        <ul className="list-disc space-y-1 pl-5 text-sm text-zinc-700">
-          <li>no notifications for sales, refunds, auto order status changes or affiliates;</li>
-          <li>no Partner Tracking Pixel on receipts;</li>
-          <li>the Resend OntraPort Notification item disappears from Review Order’s Tools menu.</li>
-        </ul>
-        <p className="mt-3 text-sm text-zinc-600">Your key, sub-domains and product mapping are kept. Orders paid while it is off are not sent later when you turn it back on.</p>
-      </ConfirmDialog>
       <ConfirmDialog
         open={confirmClear}
         onOpenChange={setConfirmClear}
