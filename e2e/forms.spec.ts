@@ -5,7 +5,7 @@ import { screenshot, storageStateFor } from "./support";
 // first invalid field after the browser's own check, one message per error, and a guard on unsaved
 // changes for in-app links and for closing the tab. Run at a desktop and a phone width.
 
-const MAPPING = "/configuration/external-integrations/ontraport";
+const MAPPING = "/configuration/external-integrations/ontraport/mapping";
 const STORE = "/store/DEMO/DEFAULT";
 
 const summaryOf = (page: Page) => page.getByRole("region", { name: "There is a problem" });
