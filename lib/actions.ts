@@ -146,7 +146,7 @@ interface PublicCtx {
 }
 
 /**
- * The one wrapper for anonymous server actions (the StoreFront's shoppers, signing in): no session, the
+ * The one wrapper for anonymous server actions (the StoreFront's shoppers, signing in and out): no session, the
  * form parsed with zod, user errors (UserError, and any error with a 4xx `status` such as TooManyAttempts)
  * answered as values, redirects rethrown, anything else logged and answered
  * with `unexpected`. Form actions used with useActionState take (prev, formData); with `answer: false`

@@ -75,17 +75,21 @@ export function route<P extends z.ZodType = z.ZodType<Record<string, never>>, Q 
     query?: Q;
   },
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>>) => Promise<Response>,
-): (req: NextRequest, segments?: Segments) => Promise<Response> {
-  return async (req, segments) => {
-    try {
-      const user = await requireSession(opts.role);
-      const read = await readRequest(req, segments, opts, jsonError);
-      if (read instanceof Response) return read;
-      return await handler({ ...read, req, user, db: await getDb() });
-    } catch (e) {
-      return errorResponse(e);
-    }
-  };
+): ((req: NextRequest, segments?: Segments) => Promise<Response>) & { requiredRole: Role } {
+  return Object.assign(
+    async (req: NextRequest, segments?: Segments) => {
+      try {
+        const user = await requireSession(opts.role);
+        const read = await readRequest(req, segments, opts, jsonError);
+        if (read instanceof Response) return read;
+        return await handler({ ...read, req, user, db: await getDb() });
+      } catch (e) {
+        return errorResponse(e);
+      }
+    },
+    // Marked like the actions' wrappers, so lib/security/route-sweep.test.ts can check every handler.
+    { requiredRole: opts.role },
+  );
 }
 
 export interface PublicRouteContext<P, Q> {
