@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { allowLocalOrigin } from "@/lib/net/egress";
-import { OutboxWorker } from "@/lib/ontraport/engine/worker";
+import { OutboxWorker, type WorkerOptions } from "@/lib/ontraport/engine/worker";
 import { SimClient } from "@/tools/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import { openTestDatabase, type BackendKind, type TestDatabase } from "./db";
@@ -23,6 +24,12 @@ export interface EngineHarness {
   worker: OutboxWorker;
   /** Moves the clock on by `ms`. */
   at: (ms: number) => void;
+  /** Another worker like `worker` (same database, clock and fake ONTRAPORT), with `options` changed. */
+  newWorker: (options?: Partial<WorkerOptions>) => OutboxWorker;
+  /** The order's (first) transmission of `type`. */
+  transmissionOf: (orderId: string, type?: "sale" | "refund") => Promise<typeof transmissions.$inferSelect>;
+  /** A transmission's attempts, in order. */
+  attemptsOf: (transmissionId: string) => Promise<Array<typeof transmissionAttempts.$inferSelect>>;
 }
 
 /**
@@ -35,6 +42,16 @@ export function useEngineHarness(kind: BackendKind): EngineHarness {
     at(ms: number) {
       h.now = new Date(h.now.getTime() + ms);
     },
+    newWorker(options: Partial<WorkerOptions> = {}) {
+      return new OutboxWorker({ db: h.t.db, endpoint: "http://ontraport.test/", clock: () => h.now, resolveKey: resolveTestKey, send: h.fake.send, listen: false, ...options });
+    },
+    async transmissionOf(orderId: string, type: "sale" | "refund" = "sale") {
+      const [row] = await h.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, type)));
+      return row!;
+    },
+    async attemptsOf(transmissionId: string) {
+      return await h.t.db.select().from(transmissionAttempts).where(eq(transmissionAttempts.transmissionId, transmissionId)).orderBy(transmissionAttempts.attemptNo);
+    },
   } as EngineHarness;
   beforeAll(async () => {
     process.env.CARTLINK_ENCRYPTION_KEY ??= randomBytes(32).toString("hex");
@@ -45,7 +62,7 @@ export function useEngineHarness(kind: BackendKind): EngineHarness {
     await h.t.db.execute(ENGINE_TABLES);
     h.now = new Date();
     h.fake = new FakeOntraport();
-    h.worker = new OutboxWorker({ db: h.t.db, endpoint: "http://ontraport.test/", clock: () => h.now, resolveKey: resolveTestKey, send: h.fake.send, listen: false });
+    h.worker = h.newWorker();
     await apiMerchant(h.t.db, "M1", { key: "key-one" });
   });
   return h;

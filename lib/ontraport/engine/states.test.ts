@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
+import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { checkHealth } from "@/lib/ops/health";
 import { testBackends } from "@/tools/testing/db";
@@ -22,11 +22,7 @@ import { OutboxWorker } from "./worker";
 describe.each(testBackends())("delivery states on %s", (kind) => {
   const h = useEngineHarness(kind);
 
-  const rowOf = async (orderId: string, type: "sale" | "refund" = "sale") => {
-    const [row] = await h.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, type)));
-    return row!;
-  };
-  const attemptsOf = (id: string) => h.t.db.select().from(transmissionAttempts).where(eq(transmissionAttempts.transmissionId, id)).orderBy(transmissionAttempts.attemptNo);
+  const { transmissionOf: rowOf, attemptsOf } = h;
   const refund = (orderId: string, values: { code: string; merchandiseCents: number; taxCents: number; shippingHandlingCents?: number; full?: boolean }) =>
     h.t.db.transaction(async (tx) => {
       const amountCents = values.merchandiseCents + values.taxCents + (values.shippingHandlingCents ?? 0);
@@ -221,12 +217,7 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     await h.t.db.insert((await import("@/lib/db/schema")).users).values({ id: "00000000-0000-4000-8000-000000000002", merchantId: "M1", email: "b@example.com", name: "B", passwordHash: "x", role: "admin" }).onConflictDoNothing();
     const orderId = await placeOrder(h.t.db, "M1");
     let turnOff: () => Promise<void> = async () => {};
-    const inFlight = new OutboxWorker({
-      db: h.t.db,
-      endpoint: "http://ontraport.test/",
-      clock: () => h.now,
-      resolveKey: resolveTestKey,
-      listen: false,
+    const inFlight = h.newWorker({
       send: async () => {
         await turnOff();
         return { statusCode: 503, body: "busy", rateLimitReset: null, durationMs: 1, error: null };
@@ -261,12 +252,7 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
   it("records a delivered answer that arrives after its lease was taken over, without sending it again", async () => {
     const orderId = await placeOrder(h.t.db, "M1");
     let takeOver: () => Promise<void> = async () => {};
-    const slow = new OutboxWorker({
-      db: h.t.db,
-      endpoint: "http://ontraport.test/",
-      clock: () => h.now,
-      resolveKey: resolveTestKey,
-      listen: false,
+    const slow = h.newWorker({
       send: async () => {
         await takeOver();
         return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null };
@@ -345,7 +331,7 @@ describe.each(testBackends())("delivery states on %s", (kind) => {
     }
     await h.t.db.insert(ontraportRateWindows).values({ merchantId: "M1", tokens: 3, refilledAt: h.now });
     const orderId = await placeOrder(h.t.db, "M1");
-    const small = new OutboxWorker({ db: h.t.db, endpoint: "http://ontraport.test/", clock: () => h.now, resolveKey: resolveTestKey, send: h.fake.send, listen: false, claimBatch: 1 });
+    const small = h.newWorker({ claimBatch: 1 });
     expect(await small.drain()).toBe(1);
     expect((await rowOf(orderId)).status).toBe("delivered");
   });

@@ -1,14 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissionAttempts, transmissions } from "@/lib/db/schema";
+import { domainEvents, ontraportConfigs, ontraportRateWindows, refunds, transmissions } from "@/lib/db/schema";
 import { recordEvent } from "@/lib/orders/events";
 import { testBackends } from "@/tools/testing/db";
 import { redactedRequest, type DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
 import { enqueueManualResend, requeueFailed } from "./outbox";
 import { useEngineHarness } from "@/tools/testing/engine";
-import { apiMerchant, configOf, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
-import { OutboxWorker } from "./worker";
+import { apiMerchant, configOf, placeOrder } from "@/tools/testing/ontraport";
 
 // The response table, ordering, idempotency and fairness, with a scripted ONTRAPORT and a movable clock.
 
@@ -18,11 +17,7 @@ const OK: Partial<DeliveryResponse> = { statusCode: 200, body: "<result><status>
 describe.each(testBackends())("delivery worker on %s", (kind) => {
   const h = useEngineHarness(kind);
 
-  const stateOf = async (orderId: string, type: "sale" | "refund" = "sale") => {
-    const [row] = await h.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, type)));
-    return row!;
-  };
-  const attemptsOf = (id: string) => h.t.db.select().from(transmissionAttempts).where(eq(transmissionAttempts.transmissionId, id)).orderBy(transmissionAttempts.attemptNo);
+  const { transmissionOf: stateOf, attemptsOf } = h;
 
   it("delivers a paid order's Sale once, with the key only on the wire", async () => {
     const orderId = await placeOrder(h.t.db, "M1");
@@ -249,12 +244,7 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     });
     const answered: string[] = [];
     const sends = new Map<string, string>();
-    const slow = new OutboxWorker({
-      db: h.t.db,
-      endpoint: "http://ontraport.test/",
-      clock: () => h.now,
-      resolveKey: resolveTestKey,
-      listen: false,
+    const slow = h.newWorker({
       // Three requests of one store in flight at once (the default is one per store).
       perStore: 10,
       send: async (r) => {
@@ -286,7 +276,7 @@ describe.each(testBackends())("delivery worker on %s", (kind) => {
     const second = await placeOrder(h.t.db, "M1");
     h.fake.script = [{ statusCode: 500, body: "Internal\u0000error" }, OK];
     // Both in one batch, so both answers can share one recording statement.
-    const batched = new OutboxWorker({ db: h.t.db, endpoint: "http://ontraport.test/", clock: () => h.now, resolveKey: resolveTestKey, send: h.fake.send, listen: false, perStore: 10 });
+    const batched = h.newWorker({ perStore: 10 });
     expect(await batched.drain(1)).toBe(2);
     const rows = [await stateOf(first), await stateOf(second)];
     expect(rows.map((r) => r.status).sort()).toEqual(["delivered", "pending"]);
