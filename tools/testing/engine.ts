@@ -72,15 +72,22 @@ export interface SimHarness {
   t: TestDatabase;
   sim: RunningSimulator;
   client: SimClient;
+  /** With `worker`: an XML worker sending to the simulator as merchant M1 (key "key-one"), made before each test. */
+  worker: OutboxWorker;
+  /** How far the worker's clock is ahead of the real one (ms): move it instead of sleeping; 0 before each test. */
+  offset: number;
+  /** The worker's clock. */
+  clock: () => Date;
 }
 
 /**
  * A database of `kind` and the bundled ONTRAPORT simulator (on a free port) for the describe block;
  * with `allowOrigin`, deliveries may go to it (lib/net/egress allows only listed local origins). Before
- * each test: empty engine tables and a simulator reset to its start.
+ * each test: empty engine tables, a simulator reset to its start, the clock offset back at 0 and, with
+ * `worker`, a fresh worker and merchant M1.
  */
-export function useSimHarness(kind: BackendKind, opts: { keys?: string[]; allowOrigin?: boolean } = {}): SimHarness {
-  const h = {} as SimHarness;
+export function useSimHarness(kind: BackendKind, opts: { keys?: string[]; allowOrigin?: boolean; worker?: { timeoutMs: number; leaseMs: number } } = {}): SimHarness {
+  const h = { offset: 0, clock: () => new Date(Date.now() + h.offset) } as SimHarness;
   beforeAll(async () => {
     h.t = await openTestDatabase(kind);
     h.sim = await startSimulator(opts.keys ? { port: 0, keys: opts.keys } : { port: 0 });
@@ -94,6 +101,11 @@ export function useSimHarness(kind: BackendKind, opts: { keys?: string[]; allowO
   beforeEach(async () => {
     await h.t.db.execute(ENGINE_TABLES);
     await h.client.reset({ all: true });
+    h.offset = 0;
+    if (opts.worker) {
+      h.worker = new OutboxWorker({ db: h.t.db, endpoint: h.sim.endpoint, clock: h.clock, resolveKey: resolveTestKey, listen: false, ...opts.worker });
+      await apiMerchant(h.t.db, "M1", { key: "key-one" });
+    }
   });
   return h;
 }

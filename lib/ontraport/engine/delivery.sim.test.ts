@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ontraportConfigs, transmissionAttempts, transmissions } from "@/lib/db/schema";
 import { testBackends } from "@/tools/testing/db";
 import { insertBacklog } from "@/tools/bench/outbox/fixture";
@@ -11,16 +11,7 @@ import { OutboxWorker } from "./worker";
 // the protocol says, with its attempt recorded. The worker's clock is moved instead of sleeping.
 
 describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
-  const s = useSimHarness(kind, { keys: ["key-one"], allowOrigin: true });
-  let offset = 0;
-  let worker: OutboxWorker;
-  const clock = () => new Date(Date.now() + offset);
-
-  beforeEach(async () => {
-    offset = 0;
-    worker = new OutboxWorker({ db: s.t.db, endpoint: s.sim.endpoint, clock, resolveKey: resolveTestKey, listen: false, timeoutMs: 2500, leaseMs: 5000 });
-    await apiMerchant(s.t.db, "M1", { key: "key-one" });
-  });
+  const s = useSimHarness(kind, { keys: ["key-one"], allowOrigin: true, worker: { timeoutMs: 2500, leaseMs: 5000 } });
 
   const saleOf = async (orderId: string) => {
     const [row] = await s.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
@@ -30,7 +21,7 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
 
   it("delivers a Sale the simulator accepts, byte for byte as stored", async () => {
     const orderId = await placeOrder(s.t.db, "M1", { firstName: "Zoë <&> \"]]>\" 😀" });
-    await worker.drain();
+    await s.worker.drain();
     const row = await saleOf(orderId);
     expect(row.status).toBe("delivered");
     const [n] = await s.client.notifications({ orderId });
@@ -43,7 +34,7 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
   it("pauses on a stale key and resumes with the new key", async () => {
     await s.client.setKey("key-one", "stale");
     const orderId = await placeOrder(s.t.db, "M1");
-    await worker.drain();
+    await s.worker.drain();
     expect(await saleOf(orderId)).toMatchObject({ status: "paused", lastStatusCode: 403 });
     const c = await configOf(s.t.db, "M1");
     expect(c).toMatchObject({ keyStatus: "stale", keyStatusCode: 403 });
@@ -52,7 +43,7 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
     await apiMerchant(s.t.db, "M1", { key: "key-two" });
     await s.t.db.update(ontraportConfigs).set({ pausedAt: null, pausedReason: null });
     await s.t.db.update(transmissions).set({ status: "pending" }).where(eq(transmissions.status, "paused"));
-    await worker.drain();
+    await s.worker.drain();
     const row = await saleOf(orderId);
     expect(row.status).toBe("delivered");
     expect((await attemptsOf(row.id)).map((a) => a.statusCode)).toEqual([403, 200]);
@@ -62,14 +53,14 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
     await s.client.setConfig({ rateLimit: 1 });
     const a = await placeOrder(s.t.db, "M1");
     const b = await placeOrder(s.t.db, "M1");
-    await worker.drain();
+    await s.worker.drain();
     const limited = [await saleOf(a), await saleOf(b)].find((r) => r.status !== "delivered")!;
     expect(limited).toMatchObject({ status: "pending", lastStatusCode: 429, retryStep: 0, attempts: 1 });
-    expect(limited.nextAttemptAt.getTime()).toBeGreaterThan(clock().getTime());
+    expect(limited.nextAttemptAt.getTime()).toBeGreaterThan(s.clock().getTime());
     await s.client.setConfig({ rateLimit: 180 });
     await s.client.reset();
-    offset += limited.nextAttemptAt.getTime() - clock().getTime() + 1000;
-    await worker.drain();
+    s.offset += limited.nextAttemptAt.getTime() - s.clock().getTime() + 1000;
+    await s.worker.drain();
     expect((await saleOf(limited.orderId!)).status).toBe("delivered");
   });
 
@@ -81,14 +72,14 @@ describe.each(testBackends())("delivery to the simulator on %s", (kind) => {
   ])("schedules a retry after %s, then delivers", async (_name, fault, error) => {
     await s.client.faults({ count: 1, ...fault });
     const orderId = await placeOrder(s.t.db, "M1");
-    await worker.drain();
+    await s.worker.drain();
     let row = await saleOf(orderId);
     expect(row).toMatchObject({ status: "pending", retryStep: 1, attempts: 1 });
     expect(row.lastError).toMatch(error);
     const [attempt] = await attemptsOf(row.id);
     expect(attempt!.error).toMatch(error);
-    offset += 5_000;
-    await worker.drain();
+    s.offset += 5_000;
+    await s.worker.drain();
     row = await saleOf(orderId);
     expect(row).toMatchObject({ status: "delivered", attempts: 2 });
   });

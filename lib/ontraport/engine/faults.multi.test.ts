@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { transmissionAttempts, transmissions } from "@/lib/db/schema";
 import type { FaultSpec } from "@/tools/ontraport-sim/types";
 import { testBackends } from "@/tools/testing/db";
 import { useSimHarness } from "@/tools/testing/engine";
-import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
-import { OutboxWorker } from "./worker";
+import { placeOrder } from "@/tools/testing/ontraport";
 
 // The fault matrix, counted at the simulator: whatever goes wrong on the way, the order's Sale is
 // accepted by ONTRAPORT once (one X-Transmission-Id), and a re-send after an unknown outcome carries
@@ -35,27 +34,18 @@ const CASES: Case[] = [
 ];
 
 describe.each(testBackends())("fault matrix at the simulator on %s", (kind) => {
-  const s = useSimHarness(kind, { keys: ["key-one"], allowOrigin: true });
-  let offset = 0;
-  let worker: OutboxWorker;
-  const clock = () => new Date(Date.now() + offset);
-
-  beforeEach(async () => {
-    offset = 0;
-    worker = new OutboxWorker({ db: s.t.db, endpoint: s.sim.endpoint, clock, resolveKey: resolveTestKey, listen: false, timeoutMs: TIMEOUT_MS, leaseMs: TIMEOUT_MS * 2 });
-    await apiMerchant(s.t.db, "M1", { key: "key-one" });
-  });
+  const s = useSimHarness(kind, { keys: ["key-one"], allowOrigin: true, worker: { timeoutMs: TIMEOUT_MS, leaseMs: TIMEOUT_MS * 2 } });
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s: the Sale is accepted once, under one X-Transmission-Id", { timeout: 30_000 }, async (_name, c) => {
     for (const f of c.faults) await s.client.faults({ count: 1, ...f });
     const orderId = await placeOrder(s.t.db, "M1");
     // Drain, then move the clock past each retry's wait, until the Sale is delivered.
     for (let i = 0; i < c.outcomes.length; i++) {
-      await worker.drain();
+      await s.worker.drain();
       const [row] = await s.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
       if (row!.status === "delivered") break;
       expect(row!.status).toBe("pending");
-      offset += Math.max(0, row!.nextAttemptAt.getTime() - clock().getTime()) + 1000;
+      s.offset += Math.max(0, row!.nextAttemptAt.getTime() - s.clock().getTime()) + 1000;
     }
     const [row] = await s.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
     expect(row!.status).toBe("delivered");
