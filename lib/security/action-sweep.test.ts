@@ -14,23 +14,14 @@ import { seedDemo } from "@/lib/demo/seed";
 import { users, userSessions } from "@/lib/db/schema";
 
 import { who } from "@/tools/testing/mock-session";
+import { filesUnder } from "@/tools/testing/files";
 
 function serverActionModules(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(ts|tsx)$/.test(e.name) && !e.name.endsWith(".test.ts")) {
-        const head = fs.readFileSync(p, "utf8").trimStart();
-        if (head.startsWith('"use server"') || head.startsWith("'use server'")) out.push(p);
-      }
-    }
-  };
-  walk("app");
-  walk("components");
-  walk("lib");
-  return out.sort();
+  return filesUnder(["app", "components", "lib"], (p, name) => {
+    if (!/\.(ts|tsx)$/.test(name) || name.endsWith(".test.ts")) return false;
+    const head = fs.readFileSync(p, "utf8").trimStart();
+    return head.startsWith('"use server"') || head.startsWith("'use server'");
+  });
 }
 
 interface Found {

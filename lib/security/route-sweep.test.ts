@@ -4,25 +4,16 @@
  * exported HTTP method is made by route() (session and role) or publicRoute() (with the reason it needs
  * no session), and that the route()-made ones refuse an anonymous caller before doing anything.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { who } from "@/tools/testing/mock-session";
+import { filesUnder } from "@/tools/testing/files";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 function routeModules(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name === "route.ts") out.push(p);
-    }
-  };
-  walk("app");
-  return out.sort();
+  return filesUnder(["app"], (_p, name) => name === "route.ts");
 }
 
 interface Found {
