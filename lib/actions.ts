@@ -28,10 +28,10 @@ interface Ctx {
   db: Db;
 }
 
-function formValues(formData: FormData): Record<string, string> {
+function formValues(formData: FormData, omit: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of formData.entries()) {
-    if (typeof v === "string" && !k.startsWith("$ACTION") && !/password|key$/i.test(k)) out[k.slice(0, 100)] = echoPrefix(v);
+    if (typeof v === "string" && !k.startsWith("$ACTION") && !/password|key$/i.test(k) && !omit.includes(k)) out[k.slice(0, 100)] = echoPrefix(v);
   }
   return out;
 }
@@ -108,4 +108,89 @@ export function action<S extends z.ZodType, R = unknown>(
       return failure(e) as ActionState<R>;
     }
   }, opts.role);
+}
+
+/**
+ * What a public action answers: its own state type (ActionState, or a narrower one such as the
+ * StoreFront's AddToCartState) as long as errors fit in these fields.
+ */
+export interface PublicState {
+  ok?: boolean;
+  error?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+/** Every action made by publicAction carries why it needs no session, so the sweep test can tell it from a forgotten guard. */
+export interface PublicAction {
+  publicReason: string;
+}
+
+interface PublicOpts<S extends z.ZodType, St extends PublicState> {
+  schema: S;
+  /** Why anonymous callers may use it (read by lib/security/action-sweep.test.ts). */
+  why: string;
+  /** Echo the typed values back with errors (so the form can show them again), leaving out these fields as well as passwords and keys. */
+  echo?: { omit?: readonly string[] };
+  /** The answer to a form that fails the schema; by default the first form-level error or "Some fields need attention." with the fields. */
+  invalid?: (fieldErrors: Record<string, string>, values: Record<string, string> | undefined) => St;
+  /** The answer to an unexpected error (which is logged with `logAs`): a message that says nothing of the server. */
+  unexpected: string;
+  logAs: string;
+}
+
+interface PublicCtx {
+  db: Db;
+  /** The echoed values (when `echo` is set), for answers the action makes itself. */
+  values: Record<string, string> | undefined;
+}
+
+/**
+ * The one wrapper for anonymous server actions (the StoreFront's shoppers, signing in and out): no session, the
+ * form parsed with zod, user errors (UserError, and any error with a 4xx `status` such as TooManyAttempts)
+ * answered as values, redirects rethrown, anything else logged and answered
+ * with `unexpected`. Form actions used with useActionState take (prev, formData); with `answer: false`
+ * it makes a plain `<form action>` that answers nothing.
+ */
+export function publicAction<S extends z.ZodType>(
+  opts: Omit<PublicOpts<S, PublicState>, "invalid" | "echo"> & { answer: false },
+  fn: (input: z.infer<S>, ctx: PublicCtx) => Promise<void>,
+): ((formData: FormData) => Promise<void>) & PublicAction;
+export function publicAction<S extends z.ZodType, St extends PublicState = ActionState>(
+  opts: PublicOpts<S, St>,
+  fn: (input: z.infer<S>, ctx: PublicCtx) => Promise<St>,
+): ((prev: St, formData: FormData) => Promise<St>) & PublicAction;
+export function publicAction<S extends z.ZodType, St extends PublicState>(
+  opts: PublicOpts<S, St> & { answer?: false },
+  fn: (input: z.infer<S>, ctx: PublicCtx) => Promise<St | void>,
+): (((prev: St, formData: FormData) => Promise<St | void>) | ((formData: FormData) => Promise<St | void>)) & PublicAction {
+  const run = async (formData: FormData): Promise<St | PublicState | void> => {
+    const values = opts.echo ? formValues(formData, opts.echo.omit) : undefined;
+    try {
+      const parsed = opts.schema.safeParse(Object.fromEntries(formData.entries()));
+      if (!parsed.success) {
+        const fieldErrors = fieldErrorsOf(parsed.error);
+        return opts.invalid ? opts.invalid(fieldErrors, values) : { error: fieldErrors._form ?? "Some fields need attention.", fieldErrors, values };
+      }
+      return await fn(parsed.data, { db: await getDb(), values });
+    } catch (e) {
+      if (isRedirectError(e)) throw e;
+      if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
+      if (isRefusal(e)) return { error: e.message, values };
+      log("error", opts.logAs, { error: e instanceof Error ? e.message : String(e) });
+      return { error: opts.unexpected, values };
+    }
+  };
+  const marker: PublicAction = { publicReason: opts.why };
+  if (opts.answer === false) {
+    return Object.assign(async (formData: FormData): Promise<void> => {
+      await run(formData);
+    }, marker);
+  }
+  return Object.assign(async (_prev: St, formData: FormData) => (await run(formData)) as St, marker);
+}
+
+/** An error that refuses the caller in words meant for them (TooManyAttempts: status 429), as opposed to a fault. */
+function isRefusal(e: unknown): e is Error & { status: number } {
+  return e instanceof Error && "status" in e && typeof e.status === "number" && e.status >= 400 && e.status < 500;
 }

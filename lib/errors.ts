@@ -6,7 +6,7 @@ export class UserError extends Error {
   constructor(
     message: string,
     public readonly field?: string,
-    public readonly status: 400 | 404 | 409 | 422 = 400,
+    public readonly status: 400 | 403 | 404 | 409 | 422 = 400,
   ) {
     super(message);
     this.name = "UserError";

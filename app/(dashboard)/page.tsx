@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { count, eq } from "drizzle-orm";
 import { requirePageSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { items, orders } from "@/lib/db/schema";
+import { countOrdersByStage } from "@/lib/orders/queries";
+import { countItems } from "@/lib/items/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -15,13 +15,7 @@ export const metadata: Metadata = { title: "Home" };
 export default async function HomePage() {
   const user = await requirePageSession();
   const db = await getDb();
-  const byStage = await db
-    .select({ stage: orders.currentStage, n: count() })
-    .from(orders)
-    .where(eq(orders.merchantId, user.merchantId))
-    .groupBy(orders.currentStage);
-  const [itemCount] = await db.select({ n: count() }).from(items).where(eq(items.merchantId, user.merchantId));
-  const total = byStage.reduce((s, r) => s + r.n, 0);
+  const [{ total, byStage }, itemCount] = await Promise.all([countOrdersByStage(db, { merchantId: user.merchantId }), countItems(db, { merchantId: user.merchantId })]);
   const deliveries = await getDeliverySummary(db, { merchantId: user.merchantId });
   const waiting = deliveries.waiting + deliveries.paused;
   return (
@@ -35,7 +29,7 @@ export default async function HomePage() {
           </Link>
         </Card>
         <Card title="Items">
-          <p className="text-3xl font-semibold">{itemCount?.n ?? 0}</p>
+          <p className="text-3xl font-semibold">{itemCount}</p>
           <Link href="/items" className="text-sm text-accent-600 hover:underline">
             Manage items
           </Link>
@@ -73,7 +67,8 @@ export default async function HomePage() {
       </div>
       <Card title="Orders by stage" className="mt-6">
         <ul className="grid gap-2 sm:grid-cols-2 md:grid-cols-4">
-          {byStage
+          {Object.entries(byStage)
+            .map(([stage, n]) => ({ stage, n: n ?? 0 }))
             .sort((a, b) => b.n - a.n)
             .map((r) => (
               <li key={r.stage} className="flex justify-between rounded-md bg-zinc-50 px-3 py-2 text-sm">

@@ -2,12 +2,21 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { auditLog, items, themes } from "@/lib/db/schema";
-import { createItem, duplicateItem, getItem, itemsSharingProductName, listItems, setItemInactive, updateItem } from "./queries";
+import { countItems, createItem, duplicateItem, getItem, itemsSharingProductName, listItems, setItemInactive, updateItem } from "./queries";
 import { createTheme, renameTheme } from "@/lib/themes/queries";
 
 describe.each(testBackends())("items and themes on %s", (kind) => {
   const t = useTestDatabase(kind, { seedDemo: { orderCount: 3 } });
   const byId = async (merchantItemId: string) => (await t.db.select().from(items).where(and(eq(items.merchantId, "DEMO"), eq(items.merchantItemId, merchantItemId))))[0]!;
+
+  it("counts the merchant's own items only (Home)", async () => {
+    const demo = await t.db.select({ id: items.id }).from(items).where(eq(items.merchantId, "DEMO"));
+    expect(demo.length).toBeGreaterThan(0);
+    expect(await countItems(t.db, { merchantId: "DEMO" })).toBe(demo.length);
+    await createItem(t.db, { merchantId: "ACME", actorId: null, input: { merchantItemId: "ANVIL-1", description: "Anvil", priceCents: 100, kind: "standard", frequency: null, inactive: false, customFields: {} } });
+    expect(await countItems(t.db, { merchantId: "DEMO" })).toBe(demo.length);
+    expect(await countItems(t.db, { merchantId: "NO-SUCH" })).toBe(0);
+  });
 
   it("pages by Item ID forwards and back, and searches product names", async () => {
     const p1 = await listItems(t.db, { merchantId: "DEMO", limit: 8 });

@@ -13,6 +13,12 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** How many items the merchant has (Home). */
+export async function countItems(db: Db, { merchantId }: { merchantId: string }): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(eq(items.merchantId, merchantId));
+  return Number(row?.n ?? 0);
+}
+
 /** One page of items ordered by Item ID, keyset-paged (`after`/`before` an Item ID), optionally searched. */
 export async function listItems(db: Db, opts: { merchantId: string; q?: string; after?: string; before?: string; limit?: number }) {
   const limit = opts.limit ?? PAGE_SIZE;

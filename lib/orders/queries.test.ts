@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { ORDER_STAGES, orders } from "@/lib/db/schema";
 import { testBackends, useTestDatabase } from "@/tools/testing/db";
-import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders } from "./queries";
+import { countOrdersByStage, decodeCursor, encodeCursor, getOrderForReview, listOrders, stageNamed } from "./queries";
+
+describe("stageNamed", () => {
+  it("names a stage only by its exact name (Order Management's tab filter), anything else is no filter", () => {
+    for (const stage of ORDER_STAGES) expect(stageNamed(stage)).toBe(stage);
+    for (const other of ["fraud review", "Fraud Review ", "", undefined, ["Hold"], "All"]) expect(stageNamed(other)).toBeUndefined();
+  });
+});
 
 describe.each(testBackends())("order queries on %s", (kind) => {
   const t = useTestDatabase(kind, { seedDemo: { orderCount: 60 } });

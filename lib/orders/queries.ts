@@ -1,7 +1,7 @@
 import { NO_CONTROL } from "@/lib/validation";
 import { and, asc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { affiliates, autoOrders, orderLines, orders, orderStageHistory, refundLines, refunds, themes, users } from "@/lib/db/schema";
+import { affiliates, autoOrders, orderLines, orders, orderStageHistory, refundLines, refunds, themes, users, ORDER_STAGES } from "@/lib/db/schema";
 import type { Stage } from "./paid";
 
 export type OrderRow = Pick<
@@ -136,6 +136,11 @@ export async function listOrders(db: Db, input: ListOrdersInput): Promise<OrderP
  * How many orders the merchant has in each stage (for the tabs), and in all: one grouped query
  * with the same search as `listOrders`, so a tab's count is the number of rows it would list.
  */
+/** The stage a query string names, or undefined (the Order Management tabs). */
+export function stageNamed(s: unknown): Stage | undefined {
+  return ORDER_STAGES.find((stage) => stage === s);
+}
+
 export async function countOrdersByStage(db: Db, input: { merchantId: string; q?: string }): Promise<{ total: number; byStage: Partial<Record<Stage, number>> }> {
   const rows = await db
     .select({ stage: orders.currentStage, n: sql<number>`count(*)::int` })

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { runs } from "@/tools/testing/fc-runs";
 import fc from "fast-check";
 import { eq } from "drizzle-orm";
-import { domainEvents, orderLines, orders, refunds } from "@/lib/db/schema";
+import { domainEvents, merchants, orderLines, orders, refunds } from "@/lib/db/schema";
 import { testBackends, useTestDatabase } from "@/tools/testing/db";
 import { insertOrder } from "./create";
-import { applyRefund, mayRefund, planRefund, refundable, refundOrder, type RefundableOrder, type RefundRequest } from "./refunds";
+import { applyRefund, mayRefund, planRefund, previewRefund, refundable, refundOrder, userMayRefund, type RefundableOrder, type RefundRequest } from "./refunds";
 
 function order(lines: Array<[quantity: number, unitPrice: number, discount?: number]>, opts: { tax?: number; ship?: number; orderDiscount?: number } = {}): RefundableOrder {
   const ls = lines.map(([quantity, unit, discount = 0], i) => ({ id: `L${i + 1}`, quantity, totalCents: quantity * unit - discount, quantityRefunded: 0, totalRefundedCents: 0, unit, discount }));
@@ -224,6 +224,25 @@ describe.each(testBackends())("refundOrder on %s", (kind) => {
     expect(await t.db.select().from(refunds).where(eq(refunds.orderId, o.id))).toEqual([]);
     const [after] = await t.db.select().from(orders).where(eq(orders.id, o.id));
     expect(after!.totalRefundedCents).toBe(0);
+  });
+
+  it("reads the store's staff permission once for the page, the preview and the refund itself (support refused until allowed)", async () => {
+    const o = await paidOrder();
+    expect(await userMayRefund(t.db, { merchantId: "M1", role: "admin" })).toBe(true);
+    expect(await userMayRefund(t.db, { merchantId: "M1", role: "support" })).toBe(false);
+    await expect(previewRefund(t.db, { merchantId: "M1", orderId: o.id, role: "support", request: { full: true } })).rejects.toMatchObject({ name: "UserError", status: 403 });
+    await expect(refundOrder(t.db, { merchantId: "M1", orderId: o.id, request: { full: true }, reason: "", role: "support", by })).rejects.toMatchObject({ name: "UserError", status: 403 });
+    expect(await t.db.select().from(refunds).where(eq(refunds.orderId, o.id))).toHaveLength(0);
+
+    await t.db.update(merchants).set({ supportMayRefund: true }).where(eq(merchants.id, "M1"));
+    expect(await userMayRefund(t.db, { merchantId: "M1", role: "support" })).toBe(true);
+    const preview = await previewRefund(t.db, { merchantId: "M1", orderId: o.id, role: "support", request: { lines: [{ lineId: (await t.db.select().from(orderLines).where(eq(orderLines.orderId, o.id)).orderBy(orderLines.lineNo))[0]!.id, quantity: 1 }] } });
+    expect(preview).toMatchObject({ currency: o.currency, plan: { merchandiseCents: 1995, taxCents: 160, amountCents: 2155 } });
+    expect(await t.db.select().from(refunds).where(eq(refunds.orderId, o.id)), "a preview writes nothing").toHaveLength(0);
+    await expect(previewRefund(t.db, { merchantId: "M2", orderId: o.id, role: "admin", request: { full: true } })).rejects.toMatchObject({ name: "NotFoundError" });
+    await expect(previewRefund(t.db, { merchantId: "M1", orderId: o.id, role: "admin", request: { amountCents: 999_999 } })).rejects.toMatchObject({ name: "UserError", field: "amount" });
+    const r = await refundOrder(t.db, { merchantId: "M1", orderId: o.id, request: { full: true }, reason: "", role: "support", by });
+    expect(r).toMatchObject({ full: true, currency: o.currency });
   });
 
   it("answers not found for another merchant's order and numbers refunds per merchant", async () => {

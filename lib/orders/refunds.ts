@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, like, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { merchants, orderLines, orders, refundLines, refunds } from "@/lib/db/schema";
-import { UserError } from "@/lib/errors";
+import { NotFoundError, UserError } from "@/lib/errors";
 import { checkedText, multilineText } from "@/lib/validation";
 import { formatMoney, mulDivRoundHalfUp } from "@/lib/money";
 import { recordEvent } from "./events";
@@ -73,6 +73,31 @@ export function refundable(o: RefundableOrder) {
 }
 
 /** Who may refund: admins always; support only when the merchant allows it. */
+export const REFUND_NOT_ALLOWED = "Only admins can refund orders in this store. Ask an admin, or ask one to allow support to refund.";
+
+/** Whether this user may refund in this store: the merchant's staff permission, read once. */
+export async function userMayRefund(db: Db, { merchantId, role }: { merchantId: string; role: "admin" | "support" }): Promise<boolean> {
+  const [m] = await db.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, merchantId));
+  return mayRefund(role, m?.supportMayRefund ?? false);
+}
+
+/**
+ * What a refund would be, for the confirmation (nothing is written): the permission, the order and its
+ * lines read once. Refused rules and permissions are UserErrors (403 for the permission).
+ */
+export async function previewRefund(
+  db: Db,
+  { merchantId, orderId, role, request }: { merchantId: string; orderId: string; role: "admin" | "support"; request: RefundRequest },
+): Promise<{ plan: RefundPlan; currency: string }> {
+  if (!(await userMayRefund(db, { merchantId, role }))) throw new UserError(REFUND_NOT_ALLOWED, undefined, 403);
+  const [order] = await db.select().from(orders).where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId)));
+  if (!order) throw new NotFoundError("No such order.");
+  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.lineNo));
+  const plan = planRefund({ ...order, lines }, request);
+  if ("refused" in plan) throw new UserError(plan.refused, plan.field);
+  return { plan, currency: order.currency };
+}
+
 export function mayRefund(role: "admin" | "support", supportMayRefund: boolean): boolean {
   return role === "admin" || supportMayRefund;
 }
@@ -177,13 +202,23 @@ async function nextRefundCode(tx: Db, merchantId: string): Promise<string> {
  */
 export async function refundOrder(
   db: Db,
-  input: { merchantId: string; orderId: string; request: RefundRequest; reason: string; by: Actor; now?: Date },
-): Promise<typeof refunds.$inferSelect> {
+  input: {
+    merchantId: string;
+    orderId: string;
+    request: RefundRequest;
+    reason: string;
+    by: Actor;
+    /** The refunding user's role, checked against the store's staff permission read with the merchant's lock (omitted: the caller has checked). */
+    role?: "admin" | "support";
+    now?: Date;
+  },
+): Promise<typeof refunds.$inferSelect & { currency: string }> {
   const now = input.now ?? new Date();
   const reason = checkedText(REFUND_REASON, input.reason, "reason");
   return db.transaction(async (tx) => {
     // Lock the merchant first: refund codes are numbered per merchant and must not collide.
-    await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
+    const [m] = await tx.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, input.merchantId)).for("update");
+    if (input.role && !mayRefund(input.role, m?.supportMayRefund ?? false)) throw new UserError(REFUND_NOT_ALLOWED, undefined, 403);
     const order = await lockOrder(tx, input.merchantId, input.orderId);
     const lines = await tx.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.lineNo));
     const plan = planRefund({ ...order, lines }, input.request);
@@ -225,6 +260,6 @@ export async function refundOrder(
       })
       .where(eq(orders.id, order.id));
     await recordEvent(tx, { merchantId: input.merchantId, type: "order.refunded", subjectId: refund!.id, payload: { orderId: order.id } });
-    return refund!;
+    return { ...refund!, currency: order.currency };
   });
 }

@@ -1,8 +1,9 @@
 import { XMLValidator } from "fast-xml-parser";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { withSimulator } from "@/tools/testing/simulator";
 import { SimClient } from "./client";
 import { SAMPLES, SAMPLE_REFUND, SAMPLE_REFUND_ADJUSTMENT, SAMPLE_SALE } from "./samples";
-import { INVALID_KEY_MESSAGE, MALFORMED_BODY, startSimulator, type RunningSimulator } from "./server";
+import { INVALID_KEY_MESSAGE, MALFORMED_BODY, startSimulator } from "./server";
 import { keyFingerprint } from "./state";
 import { httpRequest, postNotification, type PostOptions } from "./test-helpers";
 import { NOTIFICATION_TYPES } from "./types";
@@ -10,31 +11,20 @@ import { NOTIFICATION_TYPES } from "./types";
 const KEY = "test-key-1";
 const START = Date.parse("2026-11-25T17:00:00.000Z");
 let t = START;
-let sim: RunningSimulator;
-let client: SimClient;
+const h = withSimulator({ port: 0, keys: [KEY], now: () => t }, {
+  beforeReset: () => {
+    t = START;
+  },
+});
 
-const post = (o: PostOptions) => postNotification(sim.url, { key: KEY, ...o });
+const post = (o: PostOptions) => postNotification(h.sim.url, { key: KEY, ...o });
 const sale = (o: PostOptions = {}) => post({ reqType: "sale", data: SAMPLE_SALE, ...o });
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, keys: [KEY], now: () => t });
-  client = new SimClient(sim.url);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(async () => {
-  t = START;
-  await client.reset({ all: true });
-});
 
 describe("start-up", () => {
   it("listens on an ephemeral port and reports its URL", () => {
-    expect(sim.port).toBeGreaterThan(0);
-    expect(sim.url).toBe(`http://127.0.0.1:${sim.port}`);
-    expect(sim.endpoint).toBe(`${sim.url}/`);
+    expect(h.sim.port).toBeGreaterThan(0);
+    expect(h.sim.url).toBe(`http://127.0.0.1:${h.sim.port}`);
+    expect(h.sim.endpoint).toBe(`${h.sim.url}/`);
   });
 });
 
@@ -52,7 +42,7 @@ describe("response table", () => {
   it("2xx Success for a price adjustment refund, <error> when it has lines too", async () => {
     const ok = await post({ reqType: "refund", data: SAMPLE_REFUND_ADJUSTMENT, transmissionId: "adj-1" });
     expect(ok.text).toMatch(/^<result><status>Success<\/status>/);
-    const [rec] = await client.notifications({ transmissionId: "adj-1" });
+    const [rec] = await h.client.notifications({ transmissionId: "adj-1" });
     expect(rec?.parsed).toMatchObject({ refundId: "R-5522", adjustment: "10.00", amount: "10.80" });
     const both = SAMPLE_REFUND_ADJUSTMENT.replace(
       "<adjustment>",
@@ -91,23 +81,23 @@ describe("response table", () => {
       expect(res.status).toBe(401);
       expect(res.text).toBe(`<error>${INVALID_KEY_MESSAGE}</error>`);
     }
-    const none = await postNotification(sim.url, { reqType: "sale", data: SAMPLE_SALE });
+    const none = await postNotification(h.sim.url, { reqType: "sale", data: SAMPLE_SALE });
     expect(none.status).toBe(401);
   });
 
   it("403 for a stale key, and 200 again once it is valid", async () => {
-    await client.setKey(KEY, "stale");
+    await h.client.setKey(KEY, "stale");
     const stale = await sale();
     expect(stale.status).toBe(403);
     expect(stale.text).toMatch(/^<error>.*stale.*<\/error>$/);
     expect((await post({ reqType: "key", data: "" })).status).toBe(403);
-    await client.setKey(KEY, "valid");
+    await h.client.setKey(KEY, "valid");
     expect((await sale()).status).toBe(200);
   });
 
   it("a key added at run time works at once", async () => {
     expect((await sale({ key: "new-key" })).status).toBe(401);
-    await client.setKey("new-key", "valid");
+    await h.client.setKey("new-key", "valid");
     expect((await sale({ key: "new-key" })).status).toBe(200);
   });
 
@@ -119,21 +109,21 @@ describe("response table", () => {
     expect(res.text).toContain('<field name="Affiliate Approved"/>');
     expect(XMLValidator.validate(res.text)).toBe(true);
     await post({ reqType: "key", data: "", transmissionId: "tc-1" });
-    const stats = await client.stats();
+    const stats = await h.client.stats();
     expect(stats).toMatchObject({ received: 0, delivered: 0, duplicates: 0, keyReads: 2 });
-    expect(await client.notifications()).toEqual([]);
+    expect(await h.client.notifications()).toEqual([]);
   });
 
   it("accepts the legacy paths /cdata.php and /pdata.php", async () => {
     expect((await sale({ path: "/cdata.php" })).status).toBe(200);
     expect((await sale({ path: "/pdata.php" })).status).toBe(200);
-    expect((await client.notifications()).map((n) => n.path)).toEqual(["/cdata.php", "/pdata.php"]);
+    expect((await h.client.notifications()).map((n) => n.path)).toEqual(["/cdata.php", "/pdata.php"]);
   });
 });
 
 describe("rate limit", () => {
   it("answers 429 with Limit, Remaining 0 and Reset once the window is full, and frees it as it rolls", async () => {
-    await client.setConfig({ rateLimit: 3 });
+    await h.client.setConfig({ rateLimit: 3 });
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await sale();
@@ -161,12 +151,12 @@ describe("rate limit", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers["x-rate-limit-remaining"]).toBe("0");
     expect((await sale()).status).toBe(429);
-    expect((await client.stats()).rateLimited).toBe(3);
+    expect((await h.client.stats()).rateLimited).toBe(3);
   });
 
   it("limits per key, counts key reads and rejected content, and not 401s", async () => {
-    await client.setConfig({ rateLimit: 2 });
-    await client.setKey("other", "valid");
+    await h.client.setConfig({ rateLimit: 2 });
+    await h.client.setKey("other", "valid");
     await post({ reqType: "key", data: "" });
     await sale({ data: "<nope/>" });
     expect((await sale()).status).toBe(429);
@@ -192,28 +182,28 @@ describe("rate limit", () => {
   });
 
   it("reset forgets the window", async () => {
-    await client.setConfig({ rateLimit: 1 });
+    await h.client.setConfig({ rateLimit: 1 });
     await sale();
     expect((await sale()).status).toBe(429);
-    await client.reset();
+    await h.client.reset();
     expect((await sale()).status).toBe(200);
   });
 });
 
 describe("faults", () => {
   it("status: the next N notifications get that status, then normal answers resume", async () => {
-    const pending = await client.faults({ count: 2, status: 500 });
+    const pending = await h.client.faults({ count: 2, status: 500 });
     expect(pending).toMatchObject([{ count: 2, status: 500 }]);
     const a = await sale({ transmissionId: "f-1" });
     expect(a.status).toBe(500);
     expect(a.text).toBe("<error>Simulated fault: HTTP 500</error>");
-    expect((await client.pendingFaults())[0]?.count).toBe(1);
+    expect((await h.client.pendingFaults())[0]?.count).toBe(1);
     expect((await sale({ transmissionId: "f-1" })).status).toBe(500);
-    expect(await client.pendingFaults()).toEqual([]);
+    expect(await h.client.pendingFaults()).toEqual([]);
     expect((await sale({ transmissionId: "f-1" })).status).toBe(200);
-    const stats = await client.stats();
+    const stats = await h.client.stats();
     expect(stats).toMatchObject({ received: 3, faulted: 2, delivered: 1, duplicates: 0 });
-    const recs = await client.notifications({ transmissionId: "f-1" });
+    const recs = await h.client.notifications({ transmissionId: "f-1" });
     expect(recs.map((r) => [r.outcome, r.httpStatus])).toEqual([
       ["fault", 500],
       ["fault", 500],
@@ -222,7 +212,7 @@ describe("faults", () => {
   });
 
   it("status 429 fault carries the rate headers", async () => {
-    await client.faults({ count: 1, status: 429 });
+    await h.client.faults({ count: 1, status: 429 });
     const res = await sale();
     expect(res.status).toBe(429);
     expect(res.headers["x-rate-limit-reset"]).toBe("1");
@@ -230,31 +220,31 @@ describe("faults", () => {
   });
 
   it("faults apply before the key check and do not take a rate slot", async () => {
-    await client.setConfig({ rateLimit: 1 });
-    await client.faults({ count: 1, status: 503 });
+    await h.client.setConfig({ rateLimit: 1 });
+    await h.client.faults({ count: 1, status: 503 });
     expect((await sale({ key: "unknown" })).status).toBe(503);
     expect((await sale()).status).toBe(200);
   });
 
   it("drop: the connection is destroyed without an answer", async () => {
-    await client.faults({ count: 1, drop: true });
+    await h.client.faults({ count: 1, drop: true });
     await expect(sale({ transmissionId: "drop-1" })).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|socket hang up/) });
-    const [rec] = await client.notifications({ transmissionId: "drop-1" });
+    const [rec] = await h.client.notifications({ transmissionId: "drop-1" });
     expect(rec).toMatchObject({ outcome: "fault", httpStatus: 0, error: "fault: connection dropped" });
     expect((await sale()).status).toBe(200);
   });
 
   it("malformed: 200 with a body that is not valid XML", async () => {
-    await client.faults({ count: 1, malformed: true });
+    await h.client.faults({ count: 1, malformed: true });
     const res = await sale();
     expect(res.status).toBe(200);
     expect(res.text).toBe(MALFORMED_BODY);
     expect(XMLValidator.validate(res.text)).not.toBe(true);
-    expect((await client.stats()).delivered).toBe(0);
+    expect((await h.client.stats()).delivered).toBe(0);
   });
 
   it("delay: processed at once, answered only after the delay", async () => {
-    await client.faults({ count: 1, delayMs: 600_000 });
+    await h.client.faults({ count: 1, delayMs: 600_000 });
     const abort = new AbortController();
     const pending = sale({ transmissionId: "slow-1", signal: abort.signal });
     let settled = false;
@@ -263,30 +253,30 @@ describe("faults", () => {
       () => (settled = true),
     );
     // Wait until the simulator has recorded it, then check no answer came.
-    for (let i = 0; i < 2000 && (await client.notifications({ transmissionId: "slow-1" })).length === 0; i++) {
+    for (let i = 0; i < 2000 && (await h.client.notifications({ transmissionId: "slow-1" })).length === 0; i++) {
       await new Promise((r) => setTimeout(r, 5));
     }
-    const [rec] = await client.notifications({ transmissionId: "slow-1" });
+    const [rec] = await h.client.notifications({ transmissionId: "slow-1" });
     expect(rec?.outcome).toBe("delivered");
     expect(settled).toBe(false);
     abort.abort();
     await expect(pending).rejects.toThrow();
     // The sender timed out, retries with the same id: counted as a duplicate.
     expect((await sale({ transmissionId: "slow-1" })).status).toBe(200);
-    expect((await client.stats()).duplicates).toBe(1);
+    expect((await h.client.stats()).duplicates).toBe(1);
   });
 
   it("a short delay then the normal answer; delay combines with status", async () => {
-    await client.faults({ count: 1, delayMs: 20 });
+    await h.client.faults({ count: 1, delayMs: 20 });
     expect((await sale()).status).toBe(200);
-    await client.faults({ count: 1, delayMs: 20, status: 502 });
+    await h.client.faults({ count: 1, delayMs: 20, status: 502 });
     expect((await sale()).status).toBe(502);
   });
 
   it("faults queue in order and can be limited to reqType=key", async () => {
-    await client.faults({ count: 1, status: 500 });
-    await client.faults({ count: 1, malformed: true });
-    await client.faults({ count: 1, status: 503, reqTypes: ["key"] });
+    await h.client.faults({ count: 1, status: 500 });
+    await h.client.faults({ count: 1, malformed: true });
+    await h.client.faults({ count: 1, status: 503, reqTypes: ["key"] });
     expect((await post({ reqType: "key", data: "" })).status).toBe(503);
     expect((await sale()).status).toBe(500);
     expect((await sale()).text).toBe(MALFORMED_BODY);
@@ -294,10 +284,10 @@ describe("faults", () => {
   });
 
   it("clearFaults and reset drop pending faults", async () => {
-    await client.faults({ count: 5, status: 500 });
-    expect(await client.clearFaults()).toEqual([]);
-    await client.faults({ count: 5, status: 500 });
-    await client.reset();
+    await h.client.faults({ count: 5, status: 500 });
+    expect(await h.client.clearFaults()).toEqual([]);
+    await h.client.faults({ count: 5, status: 500 });
+    await h.client.reset();
     expect((await sale()).status).toBe(200);
   });
 });
@@ -305,7 +295,7 @@ describe("faults", () => {
 describe("recording", () => {
   it("records every notification with fingerprint, transmission id, raw data and parsed fields", async () => {
     await sale({ transmissionId: "rec-1" });
-    const [rec] = await client.notifications();
+    const [rec] = await h.client.notifications();
     expect(rec).toMatchObject({
       seq: 1,
       receivedAt: "2026-11-25T17:00:00.000Z",
@@ -331,7 +321,7 @@ describe("recording", () => {
     await sale({ transmissionId: "c", data: SAMPLE_SALE.replace(/DEMO-10042/g, "DEMO-2") });
     await sale({ transmissionId: "d", data: SAMPLE_SALE.replace("<tax>3.19</tax>", "") });
     await sale({ key: "unknown", transmissionId: "e" });
-    const ids = async (f: Parameters<SimClient["notifications"]>[0]) => (await client.notifications(f)).map((r) => r.transmissionId);
+    const ids = async (f: Parameters<SimClient["notifications"]>[0]) => (await h.client.notifications(f)).map((r) => r.transmissionId);
     expect(await ids({})).toEqual(["a", "b", "c", "d", "e"]);
     expect(await ids({ reqType: "refund" })).toEqual(["b"]);
     expect(await ids({ orderId: "DEMO-10042" })).toEqual(["a", "b", "d", "e"]);
@@ -342,16 +332,16 @@ describe("recording", () => {
     expect(await ids({ limit: 2 })).toEqual(["d", "e"]);
     expect(await ids({ orderId: "DEMO-10042", limit: 1 })).toEqual(["e"]);
     expect(await ids({ limit: 0 })).toEqual([]);
-    const [rejected] = await client.notifications({ outcome: "rejected" });
+    const [rejected] = await h.client.notifications({ outcome: "rejected" });
     expect(rejected?.error).toBe("sale: order is missing required element <tax>");
   });
 
   it("records a missing X-Transmission-Id as null and never counts it as a duplicate", async () => {
     await sale();
     await sale();
-    const recs = await client.notifications();
+    const recs = await h.client.notifications();
     expect(recs.map((r) => r.transmissionId)).toEqual([null, null]);
-    expect((await client.stats()).duplicates).toBe(0);
+    expect((await h.client.stats()).duplicates).toBe(0);
   });
 
   it("keeps at most maxNotifications, oldest dropped, counters keep counting", async () => {
@@ -377,9 +367,9 @@ describe("duplicates", () => {
     await sale({ transmissionId: "once" });
     await sale({ transmissionId: "rej", data: "junk" });
     await sale({ transmissionId: "rej" });
-    expect((await client.stats()).duplicates).toBe(2);
-    expect((await client.notifications({ transmissionId: "dup" })).map((r) => r.duplicate)).toEqual([false, true, true]);
-    expect((await client.notifications({ transmissionId: "rej" })).map((r) => r.duplicate)).toEqual([false, false]);
+    expect((await h.client.stats()).duplicates).toBe(2);
+    expect((await h.client.notifications({ transmissionId: "dup" })).map((r) => r.duplicate)).toEqual([false, true, true]);
+    expect((await h.client.notifications({ transmissionId: "rej" })).map((r) => r.duplicate)).toEqual([false, false]);
   });
 
   it("counts business facts repeated under a different transmission id as duplicateFacts", async () => {
@@ -398,40 +388,40 @@ describe("duplicates", () => {
     await post({ reqType: "auto_order_status", data: SAMPLES.auto_order_status.replace('status="card declined"', 'status="cancelled"'), transmissionId: "a-3" });
     await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-1" });
     await post({ reqType: "affiliate", data: SAMPLES.affiliate, transmissionId: "f-2" });
-    const stats = await client.stats();
+    const stats = await h.client.stats();
     expect(stats).toMatchObject({ delivered: 13, duplicates: 1, duplicateFacts: 5 });
-    const facts = (await client.notifications()).filter((n) => n.duplicateFact).map((n) => n.transmissionId);
+    const facts = (await h.client.notifications()).filter((n) => n.duplicateFact).map((n) => n.transmissionId);
     expect(facts).toEqual(["s-2", null, "r-2", "a-2", "f-2"]);
-    const accepted = await client.notifications({ accepted: true, reqType: "sale" });
+    const accepted = await h.client.notifications({ accepted: true, reqType: "sale" });
     expect(accepted.map((n) => n.transmissionId)).toEqual(["s-1", "s-1", "s-2", "s-3", null]);
-    expect((await client.notifications({ accepted: false })).map((n) => n.transmissionId)).toEqual(["s-4"]);
-    const bad = await httpRequest(`${sim.url}/__sim/notifications?accepted=yes`, "GET");
+    expect((await h.client.notifications({ accepted: false })).map((n) => n.transmissionId)).toEqual(["s-4"]);
+    const bad = await httpRequest(`${h.sim.url}/__sim/notifications?accepted=yes`, "GET");
     expect(bad.status).toBe(400);
-    await client.reset();
+    await h.client.reset();
     await sale({ transmissionId: "s-9" });
-    expect((await client.stats()).duplicateFacts).toBe(0);
+    expect((await h.client.stats()).duplicateFacts).toBe(0);
   });
 
   it("reset forgets delivered ids", async () => {
     await sale({ transmissionId: "x" });
-    await client.reset();
+    await h.client.reset();
     await sale({ transmissionId: "x" });
-    expect((await client.stats()).duplicates).toBe(0);
+    expect((await h.client.stats()).duplicates).toBe(0);
   });
 });
 
 describe("pixel", () => {
   it("answers a 1x1 GIF that is not cached, and records the query", async () => {
     const q = "order_id=DEMO-10042&email=ada%40example.com&item_id_1=Red%20Shirt&item_price_1=39.90&tax=3.19&shipping_amt=5.00";
-    const res = await httpRequest(`${sim.url}/p?${q}`, "GET");
+    const res = await httpRequest(`${h.sim.url}/p?${q}`, "GET");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("image/gif");
     expect(res.headers["cache-control"]).toBe("no-store");
     expect(res.body.subarray(0, 6).toString("latin1")).toBe("GIF89a");
     expect(res.body.readUInt16LE(6)).toBe(1);
     expect(res.body.readUInt16LE(8)).toBe(1);
-    await httpRequest(`${sim.url}/p?order_id=OTHER`, "GET");
-    const pixels = await client.pixels();
+    await httpRequest(`${h.sim.url}/p?order_id=OTHER`, "GET");
+    const pixels = await h.client.pixels();
     expect(pixels).toHaveLength(2);
     expect(pixels[0]).toMatchObject({
       seq: 1,
@@ -439,16 +429,16 @@ describe("pixel", () => {
       rawQuery: q,
       query: { order_id: "DEMO-10042", email: "ada@example.com", item_id_1: "Red Shirt", item_price_1: "39.90", tax: "3.19", shipping_amt: "5.00" },
     });
-    expect((await client.pixels({ orderId: "OTHER" })).map((p) => p.query)).toEqual([{ order_id: "OTHER" }]);
-    expect((await client.stats()).pixels).toBe(2);
-    expect((await client.stats()).received).toBe(0);
+    expect((await h.client.pixels({ orderId: "OTHER" })).map((p) => p.query)).toEqual([{ order_id: "OTHER" }]);
+    expect((await h.client.stats()).pixels).toBe(2);
+    expect((await h.client.stats()).received).toBe(0);
   });
 
   it("HEAD answers the same headers without recording", async () => {
-    const res = await httpRequest(`${sim.url}/p?order_id=1`, "HEAD");
+    const res = await httpRequest(`${h.sim.url}/p?order_id=1`, "HEAD");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("image/gif");
-    expect(await client.pixels()).toEqual([]);
+    expect(await h.client.pixels()).toEqual([]);
   });
 });
 
@@ -457,14 +447,14 @@ describe("bad requests", () => {
     const res = await post({ body: JSON.stringify({ key: KEY }), contentType: "application/json" });
     expect(res.status).toBe(415);
     expect(res.text).toContain("<error>Content-Type must be application/x-www-form-urlencoded");
-    expect((await client.stats())).toMatchObject({ received: 1, badRequests: 1 });
+    expect((await h.client.stats())).toMatchObject({ received: 1, badRequests: 1 });
   });
 
   it("405 for GET on the endpoint, 404 elsewhere", async () => {
-    const get = await httpRequest(`${sim.url}/`, "GET");
+    const get = await httpRequest(`${h.sim.url}/`, "GET");
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe("POST");
-    expect((await httpRequest(`${sim.url}/nowhere`, "GET")).status).toBe(404);
+    expect((await httpRequest(`${h.sim.url}/nowhere`, "GET")).status).toBe(404);
   });
 
   it("413 for a body over maxBodyBytes", async () => {
@@ -478,8 +468,8 @@ describe("bad requests", () => {
   });
 
   it("the counters add up", async () => {
-    await client.setConfig({ rateLimit: 3 });
-    await client.faults({ count: 1, status: 500 });
+    await h.client.setConfig({ rateLimit: 3 });
+    await h.client.faults({ count: 1, status: 500 });
     await sale(); // fault
     await sale(); // delivered
     await sale({ data: "junk" }); // rejected
@@ -487,7 +477,7 @@ describe("bad requests", () => {
     await post({ reqType: "key", data: "" }); // key read, takes the last slot
     await sale(); // rate limited
     await post({ body: "{}", contentType: "application/json" }); // bad request
-    const s = await client.stats();
+    const s = await h.client.stats();
     expect(s).toEqual({
       received: 6,
       delivered: 1,
@@ -508,7 +498,7 @@ describe("bad requests", () => {
 describe("control API over HTTP", () => {
   const json = async (method: string, route: string, body?: unknown) => {
     const res = await httpRequest(
-      `${sim.url}/__sim/${route}`,
+      `${h.sim.url}/__sim/${route}`,
       method,
       body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       { "Content-Type": "application/json" },
@@ -529,33 +519,33 @@ describe("control API over HTTP", () => {
   });
 
   it("lists keys by fingerprint only", async () => {
-    const res = await httpRequest(`${sim.url}/__sim/keys`, "GET");
+    const res = await httpRequest(`${h.sim.url}/__sim/keys`, "GET");
     expect(res.text).not.toContain(KEY);
     expect(JSON.parse(res.text)).toEqual([{ fingerprint: keyFingerprint(KEY), state: "valid" }]);
   });
 
   it("reset keeps keys and config; reset all restores the start-up ones", async () => {
-    await client.setKey(KEY, "stale");
-    await client.setKey("extra", "valid");
-    await client.setConfig({ rateLimit: 5 });
-    await client.reset();
-    expect((await client.keys()).map((k) => k.state)).toEqual(["stale", "valid"]);
-    expect((await client.config()).rateLimit).toBe(5);
-    await client.reset({ all: true });
-    expect(await client.keys()).toEqual([{ fingerprint: keyFingerprint(KEY), state: "valid" }]);
-    expect(await client.config()).toEqual({ rateLimit: 180, windowMs: 60_000 });
+    await h.client.setKey(KEY, "stale");
+    await h.client.setKey("extra", "valid");
+    await h.client.setConfig({ rateLimit: 5 });
+    await h.client.reset();
+    expect((await h.client.keys()).map((k) => k.state)).toEqual(["stale", "valid"]);
+    expect((await h.client.config()).rateLimit).toBe(5);
+    await h.client.reset({ all: true });
+    expect(await h.client.keys()).toEqual([{ fingerprint: keyFingerprint(KEY), state: "valid" }]);
+    expect(await h.client.config()).toEqual({ rateLimit: 180, windowMs: 60_000 });
   });
 });
 
 describe("load", () => {
   it("handles concurrent notifications without losing any", async () => {
-    await client.setConfig({ rateLimit: 10_000 });
+    await h.client.setConfig({ rateLimit: 10_000 });
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => sale({ transmissionId: `c-${i}`, data: SAMPLES.sale })),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
-    const ids = new Set((await client.notifications()).map((r) => r.resultId));
+    const ids = new Set((await h.client.notifications()).map((r) => r.resultId));
     expect(ids.size).toBe(200);
-    expect(await client.stats()).toMatchObject({ received: 200, delivered: 200 });
+    expect(await h.client.stats()).toMatchObject({ received: 200, delivered: 200 });
   });
 });

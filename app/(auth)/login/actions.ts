@@ -5,7 +5,7 @@ import { z } from "zod";
 import { signIn } from "@/lib/auth";
 import { headers } from "next/headers";
 import { safeCallback } from "@/lib/auth/callback";
-import { getDb } from "@/lib/db/client";
+import { publicAction } from "@/lib/actions";
 import { clientAddress, signInWait, signInWaitMessage } from "@/lib/security/limits";
 
 export interface LoginState {
@@ -19,24 +19,30 @@ const schema = z.object({
   callbackUrl: z.string().max(2000).optional(),
 });
 
-export async function login(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  const parsed = schema.safeParse(Object.fromEntries(formData.entries()));
-  if (!parsed.success) return { error: "Enter your email and password." };
-  const { email, password, callbackUrl } = parsed.data;
-  if (!email || !password) return { error: "Enter your email and password.", email };
-  const client = clientAddress(await headers());
-  const wait = await signInWait(await getDb(), { email, client });
-  if (wait) return { error: signInWaitMessage(wait), email };
-  try {
-    await signIn("credentials", { email, password, redirectTo: safeCallback(callbackUrl) });
-    return {};
-  } catch (e) {
-    if (e instanceof AuthError) {
-      const code = (e as AuthError & { code?: string }).code;
-      if (code === "throttled") return { error: signInWaitMessage((await signInWait(await getDb(), { email, client })) ?? 1), email };
-      return { error: "Wrong email or password.", email };
+export const login = publicAction<typeof schema, LoginState>(
+  {
+    schema,
+    why: "signing in is what an anonymous visitor does",
+    invalid: () => ({ error: "Enter your email and password." }),
+    unexpected: "Signing in failed on the server. Try again in a moment.",
+    logAs: "sign-in failed",
+  },
+  async ({ email, password, callbackUrl }, { db }) => {
+    if (!email || !password) return { error: "Enter your email and password.", email };
+    const client = clientAddress(await headers());
+    const wait = await signInWait(db, { email, client });
+    if (wait) return { error: signInWaitMessage(wait), email };
+    try {
+      await signIn("credentials", { email, password, redirectTo: safeCallback(callbackUrl) });
+      return {};
+    } catch (e) {
+      if (e instanceof AuthError) {
+        const code = (e as AuthError & { code?: string }).code;
+        if (code === "throttled") return { error: signInWaitMessage((await signInWait(db, { email, client })) ?? 1), email };
+        return { error: "Wrong email or password.", email };
+      }
+      // Next's redirect after a successful sign-in is thrown as an error: publicAction lets it through.
+      throw e;
     }
-    // Next's redirect after a successful sign-in is thrown as an error: let it through.
-    throw e;
-  }
-}
+  },
+);

@@ -4,10 +4,9 @@ import { Search } from "lucide-react";
 import { cleanSearch } from "@/lib/validation";
 import { requirePageSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { ORDER_STAGES } from "@/lib/db/schema";
 import { formatMoney } from "@/lib/money";
 import type { Stage } from "@/lib/orders/paid";
-import { countOrdersByStage, decodeCursor, encodeCursor, listOrders } from "@/lib/orders/queries";
+import { countOrdersByStage, decodeCursor, encodeCursor, listOrders, stageNamed } from "@/lib/orders/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState } from "@/components/ui/card";
 import { Table, TBody, Td, Th, THead, Tr } from "@/components/ui/table";
@@ -38,7 +37,7 @@ function href(p: Params): string {
 export default async function OrdersPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requirePageSession();
   const sp = await searchParams;
-  const stage = ORDER_STAGES.find((s) => s === sp.stage);
+  const stage = stageNamed(sp.stage);
   const q = cleanSearch(typeof sp.q === "string" ? sp.q : "");
   const sort = sp.sort === "oldest" ? "oldest" : "newest";
   const db = await getDb();

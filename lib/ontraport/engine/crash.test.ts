@@ -61,6 +61,12 @@ function acceptedSaleIds(records: NotificationRecord[]): Map<string, Set<string>
   return byOrder;
 }
 
+/** Each order is held exactly once at ONTRAPORT (`timesOf`), and, given `held` (how many orders it holds), no other. */
+function expectEachOnce(orderIds: string[], timesOf: (orderId: string) => number | undefined, held?: number): void {
+  for (const id of orderIds) expect(timesOf(id), `order ${id}`).toBe(1);
+  if (held !== undefined) expect(held).toBe(orderIds.length);
+}
+
 /** The most requests any rolling window of `windowMs` holds (by the simulator's receivedAt). */
 function busiestWindow(receivedAt: string[], windowMs: number): number {
   const times = receivedAt.map((s) => Date.parse(s)).sort((a, b) => a - b);
@@ -133,6 +139,19 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     return { orderIds, done, busy: () => busy };
   }
 
+  /** Once the orders are placed and the killing is over: waits until all `total` Sales are delivered. */
+  async function settle(placed: Promise<void>, killer: Promise<void>, deliveredSales: () => Promise<number>, total: number): Promise<void> {
+    await placed;
+    await killer;
+    await waitFor(async () => (await deliveredSales()) === total, 150_000);
+  }
+
+  /** Stops every worker process (SIGTERM) and waits until all have exited. */
+  async function stopWorkers(): Promise<void> {
+    for (const c of children) c.kill("SIGTERM");
+    await waitFor(async () => children.size === 0, 20_000);
+  }
+
   /** Orders of the stores matching `pattern` whose Sale is delivered. */
   async function deliveredSalesOf(pattern: string): Promise<number> {
     const [r] = rowsOf<{ n: number }>(await t.db.execute(sql`select count(distinct order_id)::int as n from transmissions where merchant_id like ${pattern} and type = 'sale' and status = 'delivered'`));
@@ -198,11 +217,8 @@ describe.each(postgres)("worker processes on %s", (kind) => {
         while (children.size < 2) start();
       }
     })();
-    await placed;
-    await killer;
-    await waitFor(async () => (await deliveredSales()) === stores.length * perStore, 150_000);
-    for (const c of children) c.kill("SIGTERM");
-    await waitFor(async () => children.size === 0, 20_000);
+    await settle(placed, killer, deliveredSales, stores.length * perStore);
+    await stopWorkers();
 
     const stats = await client.stats();
     const records = await client.notifications({ reqType: "sale" });
@@ -221,8 +237,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     // Each order's Sale accepted under exactly one transmission id.
     expect(orderIds).toHaveLength(stores.length * perStore);
     expect(businessDuplicates).toBe(0);
-    for (const id of orderIds) expect(accepted.get(id)?.size, `order ${id}`).toBe(1);
-    expect(accepted.size).toBe(orderIds.length);
+    expectEachOnce(orderIds, (id) => accepted.get(id)?.size, accepted.size);
     expect(kills).toBeGreaterThan(0);
     // The kills did hit requests ONTRAPORT had received but whose answer was not recorded yet.
     expect(stats.duplicates).toBeGreaterThan(0);
@@ -277,12 +292,9 @@ describe.each(postgres)("worker processes on %s", (kind) => {
         while (children.size < 2) start();
       }
     })();
-    await placed;
-    await killer;
-    await waitFor(async () => (await deliveredSales()) === stores.length * perStore, 150_000);
+    await settle(placed, killer, deliveredSales, stores.length * perStore);
     clearInterval(fastForward);
-    for (const c of children) c.kill("SIGTERM");
-    await waitFor(async () => children.size === 0, 20_000);
+    await stopWorkers();
 
     const byOrder = new Map<string, number>();
     for (const s of stores) {
@@ -306,8 +318,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     expect(Number(unknowns!.n)).toBeGreaterThan(0);
     expect(stats.duplicateTransactions).toBe(0);
     expect(stats.transactions).toBe(stores.length * perStore);
-    for (const id of orderIds) expect(byOrder.get(id), `order ${id}`).toBe(1);
-    expect(byOrder.size).toBe(orderIds.length);
+    expectEachOnce(orderIds, (id) => byOrder.get(id), byOrder.size);
   });
 
   it("three workers deliver every transmission once and stay under the shared rate limit", { timeout: 150_000 }, async () => {
@@ -334,8 +345,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     };
     await waitFor(done, 130_000);
     const seconds = (Date.now() - began) / 1000;
-    for (const c of children) c.kill("SIGTERM");
-    await waitFor(async () => children.size === 0, 20_000);
+    await stopWorkers();
     const stats = await client.stats();
     const records = await client.notifications();
     const [claims] = rowsOf<{ rows: number; attempts: number }>(
@@ -354,7 +364,7 @@ describe.each(postgres)("worker processes on %s", (kind) => {
     expect(busiest).toBeGreaterThanOrEqual(limit * 0.85);
     expect(stats).toMatchObject({ delivered: orders, duplicates: 0, rateLimited: 0 });
     const accepted = acceptedSaleIds(records);
-    for (const id of orderIds) expect(accepted.get(id)?.size, `order ${id}`).toBe(1);
+    expectEachOnce(orderIds, (id) => accepted.get(id)?.size);
     expect(Number(claims!.attempts)).toBe(orders);
   });
 });

@@ -1,11 +1,9 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SimClient } from "@/tools/ontraport-sim/client";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { allowLocalOrigin } from "@/lib/net/egress";
-import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
+import { testBackends } from "@/tools/testing/db";
+import { useSimHarness } from "@/tools/testing/engine";
 import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { OutboxWorker } from "./worker";
 
@@ -64,31 +62,16 @@ async function hangingServer(): Promise<HangingServer> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(testBackends())("a store that never answers, on %s", (kind) => {
-  let t: TestDatabase;
-  let sim: RunningSimulator;
-  let client: SimClient;
+  const s = useSimHarness(kind, { keys: ["fair-key"], allowOrigin: true });
   let hang: HangingServer;
   let worker: OutboxWorker | null = null;
   const others = ["FAIR-B", "FAIR-C", "FAIR-D"];
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    sim = await startSimulator({ port: 0, keys: ["fair-key"] });
-    client = new SimClient(sim.url);
-    // Deliveries may go only to allowed local origins (lib/net/egress).
-    allowLocalOrigin(sim.endpoint);
-  });
-  afterAll(async () => {
-    await sim.close();
-    await t.close();
-  });
   beforeEach(async () => {
-    await t.db.execute(sql`truncate transmission_attempts, transmissions, domain_events, ontraport_rate_windows, ontraport_configs, order_stage_history, refund_lines, refunds, order_lines, orders, merchants cascade`);
-    await client.reset({ all: true });
     hang = await hangingServer();
     allowLocalOrigin(hang.url);
-    await apiMerchant(t.db, "FAIR-A", { key: "fair-key", endpointUrl: hang.url });
-    for (const m of others) await apiMerchant(t.db, m, { key: "fair-key" });
+    await apiMerchant(s.t.db, "FAIR-A", { key: "fair-key", endpointUrl: hang.url });
+    for (const m of others) await apiMerchant(s.t.db, m, { key: "fair-key" });
   });
   afterEach(async () => {
     await worker?.stop();
@@ -99,17 +82,17 @@ describe.each(testBackends())("a store that never answers, on %s", (kind) => {
   /** The hanging store's Sales first (it always has more waiting), then, once its first request hangs, the others'. */
   async function run(concurrency: number | undefined) {
     // The timeout is short for the test, but long enough for the other stores' Sales on a busy machine.
-    worker = new OutboxWorker({ db: t.db, endpoint: sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 4000, leaseMs: 8000, pollMs: 200, concurrency });
-    for (let i = 0; i < 4; i++) await placeOrder(t.db, "FAIR-A");
+    worker = new OutboxWorker({ db: s.t.db, endpoint: s.sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 4000, leaseMs: 8000, pollMs: 200, concurrency });
+    for (let i = 0; i < 4; i++) await placeOrder(s.t.db, "FAIR-A");
     await worker.start();
     for (let i = 0; i < 100 && hang.received === 0; i++) await sleep(20);
     expect(hang.received).toBe(1);
     const hangingSince = Date.now();
     const orderIds: string[] = [];
-    for (let i = 0; i < 3; i++) for (const m of others) orderIds.push(await placeOrder(t.db, m));
+    for (let i = 0; i < 3; i++) for (const m of others) orderIds.push(await placeOrder(s.t.db, m));
     let delivered = 0;
     for (let i = 0; i < 350; i++) {
-      delivered = (await client.notifications({ reqType: "sale", outcome: "delivered" })).length;
+      delivered = (await s.client.notifications({ reqType: "sale", outcome: "delivered" })).length;
       if (delivered >= orderIds.length) break;
       await sleep(10);
     }
@@ -119,7 +102,7 @@ describe.each(testBackends())("a store that never answers, on %s", (kind) => {
     const receivedWhileOthers = hang.received;
     console.log(`[${kind}] concurrency ${concurrency ?? "default"}: ${delivered} Sales of 3 other stores delivered ${elapsed} ms after the hanging store's request went out (${stillOpen} open, ${receivedWhileOthers} received there)`);
     expect(delivered).toBe(orderIds.length);
-    for (const id of orderIds) expect(await client.notifications({ orderId: id, outcome: "delivered" }), `order ${id}`).toHaveLength(1);
+    for (const id of orderIds) expect(await s.client.notifications({ orderId: id, outcome: "delivered" }), `order ${id}`).toHaveLength(1);
     expect(stillOpen).toBe(1);
     expect(receivedWhileOthers).toBe(1);
     // Run past the timeout: the hanging store's next requests go out one at a time, never two at once.

@@ -1,13 +1,10 @@
-import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { transmissionAttempts, transmissions } from "@/lib/db/schema";
-import { SimClient } from "@/tools/ontraport-sim/client";
-import { allowLocalOrigin } from "@/lib/net/egress";
-import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import type { FaultSpec } from "@/tools/ontraport-sim/types";
-import { openTestDatabase, testBackends, type TestDatabase } from "@/tools/testing/db";
-import { apiMerchant, placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
-import { OutboxWorker } from "./worker";
+import { testBackends } from "@/tools/testing/db";
+import { useSimHarness } from "@/tools/testing/engine";
+import { placeOrder } from "@/tools/testing/ontraport";
 
 // The fault matrix, counted at the simulator: whatever goes wrong on the way, the order's Sale is
 // accepted by ONTRAPORT once (one X-Transmission-Id), and a re-send after an unknown outcome carries
@@ -37,51 +34,27 @@ const CASES: Case[] = [
 ];
 
 describe.each(testBackends())("fault matrix at the simulator on %s", (kind) => {
-  let t: TestDatabase;
-  let sim: RunningSimulator;
-  let client: SimClient;
-  let offset = 0;
-  let worker: OutboxWorker;
-  const clock = () => new Date(Date.now() + offset);
-
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    sim = await startSimulator({ port: 0, keys: ["key-one"] });
-    // Deliveries may go only to allowed local origins (lib/net/egress).
-    allowLocalOrigin(sim.endpoint);
-    client = new SimClient(sim.url);
-  });
-  afterAll(async () => {
-    await sim.close();
-    await t.close();
-  });
-  beforeEach(async () => {
-    await t.db.execute(sql`truncate transmission_attempts, transmissions, domain_events, ontraport_rate_windows, ontraport_configs, order_stage_history, refund_lines, refunds, order_lines, orders, merchants cascade`);
-    await client.reset({ all: true });
-    offset = 0;
-    worker = new OutboxWorker({ db: t.db, endpoint: sim.endpoint, clock, resolveKey: resolveTestKey, listen: false, timeoutMs: TIMEOUT_MS, leaseMs: TIMEOUT_MS * 2 });
-    await apiMerchant(t.db, "M1", { key: "key-one" });
-  });
+  const s = useSimHarness(kind, { keys: ["key-one"], allowOrigin: true, worker: { timeoutMs: TIMEOUT_MS, leaseMs: TIMEOUT_MS * 2 } });
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s: the Sale is accepted once, under one X-Transmission-Id", { timeout: 30_000 }, async (_name, c) => {
-    for (const f of c.faults) await client.faults({ count: 1, ...f });
-    const orderId = await placeOrder(t.db, "M1");
+    for (const f of c.faults) await s.client.faults({ count: 1, ...f });
+    const orderId = await placeOrder(s.t.db, "M1");
     // Drain, then move the clock past each retry's wait, until the Sale is delivered.
     for (let i = 0; i < c.outcomes.length; i++) {
-      await worker.drain();
-      const [row] = await t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
+      await s.worker.drain();
+      const [row] = await s.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
       if (row!.status === "delivered") break;
       expect(row!.status).toBe("pending");
-      offset += Math.max(0, row!.nextAttemptAt.getTime() - clock().getTime()) + 1000;
+      s.offset += Math.max(0, row!.nextAttemptAt.getTime() - s.clock().getTime()) + 1000;
     }
-    const [row] = await t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
+    const [row] = await s.t.db.select().from(transmissions).where(and(eq(transmissions.orderId, orderId), eq(transmissions.type, "sale")));
     expect(row!.status).toBe("delivered");
-    const attempts = await t.db.select().from(transmissionAttempts).where(eq(transmissionAttempts.transmissionId, row!.id)).orderBy(transmissionAttempts.attemptNo);
+    const attempts = await s.t.db.select().from(transmissionAttempts).where(eq(transmissionAttempts.transmissionId, row!.id)).orderBy(transmissionAttempts.attemptNo);
     expect(attempts.map((a) => a.outcome)).toEqual(c.outcomes);
 
     // Let every delayed answer come back before counting.
     if (c.faults.some((f) => f.delayMs)) await new Promise((r) => setTimeout(r, 1600));
-    const seen = await client.notifications({ orderId });
+    const seen = await s.client.notifications({ orderId });
     const accepted = seen.filter((n) => n.outcome === "delivered");
     // Every request of this order carried the transmission's id, first attempt and retries alike.
     expect(seen.length).toBe(c.outcomes.length);
@@ -89,7 +62,7 @@ describe.each(testBackends())("fault matrix at the simulator on %s", (kind) => {
     // No business duplicate: one transmission id accepted; same-id re-sends are counted as duplicates.
     expect(new Set(accepted.map((n) => n.transmissionId)).size).toBe(1);
     expect(accepted.filter((n) => !n.duplicate)).toHaveLength(1);
-    const stats = await client.stats();
+    const stats = await s.client.stats();
     expect(stats.duplicates).toBe(c.duplicates);
     expect(stats.delivered - stats.duplicates).toBe(1);
   });

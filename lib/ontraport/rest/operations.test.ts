@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SimClient } from "@/tools/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import { describe, expect, it } from "vitest";
+import { withSimulator } from "@/tools/testing/simulator";
 import { AFFILIATE_APPROVED_TAG, AFFILIATE_TAG, deliverAffiliate, emptyAffiliateState, referrerOptions } from "./affiliate";
 import { deliverAutoOrderStatus, emptyAutoOrderState, subscriptionTag } from "./auto-order";
 import { MemoryProductCache } from "./cache";
@@ -15,29 +14,17 @@ import { testRestConnection } from "./test-connection";
 
 const APP = "app-ops";
 const KEY = "key-ops";
-let sim: RunningSimulator;
-let control: SimClient;
+const h = withSimulator({ port: 0, restAccounts: [{ appId: APP, key: KEY }] });
 
-const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
+const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${h.sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
 
 /** Tag names on the contact with this e-mail. */
 async function tagsOf(email: string): Promise<string[]> {
-  const [c] = await control.restObjects(0, { appId: APP, condition: [{ field: { field: "email" }, op: "=", value: { value: email } }] });
+  const [c] = await h.client.restObjects(0, { appId: APP, condition: [{ field: { field: "email" }, op: "=", value: { value: email } }] });
   const ids = (c?.contact_cat ?? "").split("*/*").filter((x) => x !== "");
-  const tags = await control.restObjects(14, { appId: APP });
+  const tags = await h.client.restObjects(14, { appId: APP });
   return ids.map((id) => tags.find((t) => t.tag_id === id)?.tag_name ?? `?${id}`);
 }
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, restAccounts: [{ appId: APP, key: KEY }] });
-  control = new SimClient(sim.url);
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await control.reset({ all: true });
-});
 
 describe("deliverRefund", () => {
   it("a complete refund marks the Sale's transaction refunded (status 2)", async () => {
@@ -47,7 +34,7 @@ describe("deliverRefund", () => {
     expect(r.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["PUT /transaction/refund"]);
     expect(r.steps[0]?.requestJson).toEqual({ objectID: 46, ids: [Number(s.state.invoiceId)] });
     expect(r.explanation).toContain("complete refund");
-    const [t] = await control.restObjects(46, { appId: APP });
+    const [t] = await h.client.restObjects(46, { appId: APP });
     expect(t?.status).toBe("2");
   });
 
@@ -71,7 +58,7 @@ describe("deliverRefund", () => {
     await deliverSale(ctx(), sale("DEMO-2"), emptySaleState(), new MemoryProductCache());
     const r = await deliverRefund(ctx(), refund("DEMO-2", "full"), emptyRefundState(), { invoiceId: null });
     expect(r.outcome).toEqual({ kind: "delivered" });
-    expect((await control.restObjects(46, { appId: APP }))[0]?.status).toBe("2");
+    expect((await h.client.restObjects(46, { appId: APP }))[0]?.status).toBe("2");
     const none = await deliverRefund(ctx(), refund("DEMO-404", "full"), emptyRefundState(), { invoiceId: null });
     expect(none.outcome.kind).toBe("rejected");
     expect(none.outcome.kind === "rejected" && none.outcome.message).toContain("No ONTRAPORT transaction is known for order DEMO-404");
@@ -84,14 +71,14 @@ describe("deliverRefund", () => {
     expect(r.outcome).toEqual({ kind: "delivered" });
     expect(r.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["POST /objects", "PUT /objects/tagByName"]);
     expect(r.explanation).toContain("can only refund a whole transaction");
-    const [note] = await control.restObjects(12, { appId: APP });
+    const [note] = await h.client.restObjects(12, { appId: APP });
     expect(note).toMatchObject({ contact_id: s.state.contactId, data: buildRefundNote(snap) });
     expect(note?.data).toContain("Partial refund R-77 of order DEMO-3");
     expect(note?.data).toContain("Gadget (item GAD-1) x 1: $5.00");
     expect(note?.data).toContain("Total refunded: $5.40");
     expect(note?.data).toContain("Reason: Changed mind");
     expect(await tagsOf("ann@example.com")).toEqual([PARTIAL_REFUND_TAG]);
-    expect((await control.restObjects(46, { appId: APP }))[0]?.status).toBe("1");
+    expect((await h.client.restObjects(46, { appId: APP }))[0]?.status).toBe("1");
   });
 
   it("a partial refund with a contact id that is gone upserts the contact and leaves the note once", async () => {
@@ -99,7 +86,7 @@ describe("deliverRefund", () => {
     const r = await deliverRefund(ctx(), refund("DEMO-5", "partial"), emptyRefundState(), { invoiceId: "1", contactId: "999" });
     expect(r.outcome).toEqual({ kind: "delivered" });
     expect(r.steps.map((x) => `${x.method} ${x.path} ${x.status}`)).toEqual(["POST /objects 400", "POST /Contacts/saveorupdate 200", "POST /objects 200", "PUT /objects/tagByName 200"]);
-    expect(await control.restObjects(12, { appId: APP })).toHaveLength(1);
+    expect(await h.client.restObjects(12, { appId: APP })).toHaveLength(1);
   });
 
   it("a price adjustment is a note too (upserting the contact when its id is not known); a retry after an unknown note does not add a second", async () => {
@@ -108,7 +95,7 @@ describe("deliverRefund", () => {
     let notes = 0;
     const hold: RestContext["beforeCall"] = async (c) => {
       if (c.path === "/objects" && c.method === "POST" && ++notes === 1) {
-        await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, delayMs: 3_000, reqTypes: ["rest"] }) });
+        await fetch(`${h.sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, delayMs: 3_000, reqTypes: ["rest"] }) });
       }
     };
     const a = await deliverRefund(ctx({ beforeCall: hold, send: (r) => nodeSend(r.method === "POST" && r.url.endsWith("/objects") ? { ...r, timeoutMs: 400 } : r) }), snap, emptyRefundState(), { invoiceId: null });
@@ -117,7 +104,7 @@ describe("deliverRefund", () => {
     const b = await deliverRefund(ctx(), snap, a.state, { invoiceId: null });
     expect(b.outcome).toEqual({ kind: "delivered" });
     expect(b.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["GET /objects", "PUT /objects/tagByName"]);
-    const all = await control.restObjects(12, { appId: APP });
+    const all = await h.client.restObjects(12, { appId: APP });
     expect(all).toHaveLength(1);
     expect(all[0]?.data).toContain("Price adjustment R-8 of order DEMO-4");
     expect(all[0]?.data).toContain("Adjustment: $3.00");
@@ -142,7 +129,7 @@ describe("deliverAutoOrderStatus", () => {
     await deliverAutoOrderStatus(ctx(), autoOrderStatus("active", null), emptyAutoOrderState());
     let n = 0;
     const failAdd: RestContext["beforeCall"] = async (c) => {
-      if (c.method === "PUT" && ++n === 1) await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, status: 500, reqTypes: ["rest"] }) });
+      if (c.method === "PUT" && ++n === 1) await fetch(`${h.sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, status: 500, reqTypes: ["rest"] }) });
     };
     const a = await deliverAutoOrderStatus(ctx({ beforeCall: failAdd }), autoOrderStatus("cancelled", "active"), emptyAutoOrderState());
     expect(a.outcome.kind).toBe("transient");
@@ -164,7 +151,7 @@ describe("deliverAffiliate", () => {
     const revoked = await deliverAffiliate(ctx(), affiliateSignup(42, false), emptyAffiliateState());
     expect(revoked.steps.map((x) => `${x.method} ${x.path}`)).toEqual(["POST /Contacts/saveorupdate", "PUT /objects/tagByName", "DELETE /objects/tagByName"]);
     expect(await tagsOf("pat@example.com")).toEqual([AFFILIATE_TAG]);
-    expect(await control.restObjects(0, { appId: APP })).toHaveLength(1);
+    expect(await h.client.restObjects(0, { appId: APP })).toHaveLength(1);
   });
 
   it("a sign-up known never to have been approved is only tagged 'Affiliate'", async () => {
@@ -191,13 +178,13 @@ describe("testRestConnection", () => {
     const rejected = await testRestConnection(ctx({ apiKey: "nope" }));
     expect(rejected).toMatchObject({ result: "rejected_key", code: 401 });
     expect(rejected.message).toContain("Your App ID and API Key do not authenticate.");
-    await control.setRestAccount(APP, KEY, "forbidden");
+    await h.client.setRestAccount(APP, KEY, "forbidden");
     expect(await testRestConnection(ctx())).toMatchObject({ result: "no_permission", code: 403 });
     const down = await testRestConnection(ctx({ baseUrl: "http://127.0.0.1:1/1" }));
     expect(down).toMatchObject({ result: "unreachable", code: null });
     expect(down.message).toContain("could not be reached");
-    await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, status: 503, reqTypes: ["rest"] }) });
-    await control.setRestAccount(APP, KEY, "valid");
+    await fetch(`${h.sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, status: 503, reqTypes: ["rest"] }) });
+    await h.client.setRestAccount(APP, KEY, "valid");
     expect(await testRestConnection(ctx())).toMatchObject({ result: "unreachable", code: 503 });
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SimClient } from "@/tools/ontraport-sim/client";
-import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
+import { describe, expect, it } from "vitest";
+import { withSimulator } from "@/tools/testing/simulator";
 import { MemoryProductCache } from "./cache";
 import { contact, sale } from "./fixtures";
 import { nodeSend, type RestCallSpec, type RestContext } from "./http";
@@ -10,34 +9,22 @@ import { deliverSale, emptySaleState, type SaleResult } from "./sale";
 
 const APP = "app-sale";
 const KEY = "key-sale";
-let sim: RunningSimulator;
-let control: SimClient;
+const h = withSimulator({ port: 0, restAccounts: [{ appId: APP, key: KEY }] });
 
-const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
+const ctx = (over: Partial<RestContext> = {}): RestContext => ({ baseUrl: `${h.sim.url}/1`, appId: APP, apiKey: KEY, timeoutMs: 10_000, ...over });
 const paths = (r: SaleResult): string[] => r.steps.map((s) => `${s.method} ${s.path}`);
-const byOrder = (orderId: string) => control.restObjects(46, { appId: APP, condition: [{ field: { field: "external_order_id" }, op: "=", value: { value: orderId } }] });
-const callCount = async (): Promise<number> => (await control.restRequests({ appId: APP })).length;
+const byOrder = (orderId: string) => h.client.restObjects(46, { appId: APP, condition: [{ field: { field: "external_order_id" }, op: "=", value: { value: orderId } }] });
+const callCount = async (): Promise<number> => (await h.client.restRequests({ appId: APP })).length;
 
 /** Before the call whose path matches (the Nth such call), post a simulator fault for it. */
 function faultOn(match: (c: RestCallSpec) => boolean, fault: Record<string, unknown>, nth = 1): RestContext["beforeCall"] {
   let seen = 0;
   return async (c) => {
     if (!match(c) || ++seen !== nth) return;
-    const res = await fetch(`${sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, reqTypes: ["rest"], ...fault }) });
+    const res = await fetch(`${h.sim.url}/__sim/faults`, { method: "POST", body: JSON.stringify({ count: 1, reqTypes: ["rest"], ...fault }) });
     expect(res.status).toBe(200);
   };
 }
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, restAccounts: [{ appId: APP, key: KEY }] });
-  control = new SimClient(sim.url);
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(async () => {
-  await control.reset({ all: true });
-});
 
 describe("deliverSale", () => {
   it("a first Sale creates the contact, the products and the tax, logs one transaction and tags the buyer", async () => {
@@ -56,15 +43,15 @@ describe("deliverSale", () => {
       "POST /transaction/processManual",
       "PUT /objects/tagByName",
     ]);
-    const [c, ...others] = await control.restObjects(0, { appId: APP });
+    const [c, ...others] = await h.client.restObjects(0, { appId: APP });
     expect(others).toEqual([]);
     expect(c).toMatchObject({ email: "ann@example.com", firstname: "Ann", lastname: "Lee", address: "1 Main St", city: "Austin", state: "TX", zip: "78701", country: "US", office_phone: "5125550100", company: "ACME" });
-    const products = await control.restObjects(16, { appId: APP });
+    const products = await h.client.restObjects(16, { appId: APP });
     expect(products.map((p) => [p.name, p.price, p.external_id])).toEqual([
       ["Widget", "10", "WID-1"],
       ["Gadget", "5", "GAD-1"],
     ]);
-    expect((await control.restObjects(63, { appId: APP })).map((t) => [t.name, t.rate])).toEqual([["Sales tax 8%", "8"]]);
+    expect((await h.client.restObjects(63, { appId: APP })).map((t) => [t.name, t.rate])).toEqual([["Sales tax 8%", "8"]]);
     const [t, ...more] = await byOrder("DEMO-1001");
     expect(more).toEqual([]);
     // The store's total is 32.00 with 5.00 shipping and handling: ONTRAPORT gets 27.00.
@@ -73,12 +60,12 @@ describe("deliverSale", () => {
     expect(offer).toMatchObject({ grandTotal: 27, subTotal: 25, hasTaxes: true, hasShipping: false });
     expect((offer.products as unknown[])[0]).toEqual({ id: 1, quantity: 2, price: [{ price: 10 }], total: 20, tax: true, taxable: true, shipping: false, type: "single" });
     expect(r.state).toMatchObject({ contactId: c?.id, productIds: { Widget: "1", Gadget: "2" }, taxId: "1", invoiceId: t?.id, tagsApplied: true, transactionUncertain: false });
-    const tags = await control.restObjects(14, { appId: APP });
+    const tags = await h.client.restObjects(14, { appId: APP });
     expect(tags.map((x) => x.tag_name)).toEqual(["Bought: Widget", "Buyer"]);
     expect(c?.contact_cat).toBe("*/*1*/*2*/*");
     expect(await cache.get("product", "Widget")).toBe("1");
     expect(await cache.get("tax", "Sales tax 8%")).toBe("1");
-    const process = (await control.restRequests({ path: "/transaction/processManual" }))[0]?.body as Record<string, unknown>;
+    const process = (await h.client.restRequests({ path: "/transaction/processManual" }))[0]?.body as Record<string, unknown>;
     expect(process).toMatchObject({ contact_id: 1, chargeNow: "chargeLog", invoice_template: -1, external_order_id: "DEMO-1001", trans_date: Date.parse("2026-11-25T16:59:12Z") });
   });
 
@@ -94,8 +81,8 @@ describe("deliverSale", () => {
     const third = await deliverSale(ctx(), sale("DEMO-3"), emptySaleState(), cache);
     expect(third.outcome).toEqual({ kind: "delivered" });
     expect((await callCount()) - before).toBe(2);
-    expect(await control.restObjects(0, { appId: APP })).toHaveLength(1);
-    expect((await control.restStats()).transactions).toBe(3);
+    expect(await h.client.restObjects(0, { appId: APP })).toHaveLength(1);
+    expect((await h.client.restStats()).transactions).toBe(3);
   });
 
   it("finds existing products and taxes by exact name instead of creating them (case differences are other products)", async () => {
@@ -155,7 +142,7 @@ describe("deliverSale", () => {
     expect(lost.outcome).toEqual({ kind: "delivered" });
     expect(paths(lost)).not.toContain("POST /transaction/processManual");
     expect(await byOrder("DEMO-7")).toHaveLength(1);
-    expect((await control.restStats()).duplicateTransactions).toBe(0);
+    expect((await h.client.restStats()).duplicateTransactions).toBe(0);
   });
 
   it("reconcile falls back to the contact's transactions with the same date and total when external_order_id cannot be searched", async () => {
@@ -171,7 +158,7 @@ describe("deliverSale", () => {
     expect(paths(r)).toEqual(["POST /Contacts/saveorupdate", "GET /Transactions", "GET /Transactions"]);
     expect(r.state.invoiceId).toBe((await byOrder("DEMO-8"))[0]?.id);
     expect(r.notes[0]).toContain("by date and total");
-    expect((await control.restStats()).transactions).toBe(2);
+    expect((await h.client.restStats()).transactions).toBe(2);
   });
 
   it("the fallback never adopts another order's transaction with the same date and total", async () => {
@@ -219,7 +206,7 @@ describe("deliverSale", () => {
     const b = await deliverSale(ctx(), sale("DEMO-4"), a.state, cache, { tags: ["Buyer"] });
     expect(paths(b)).toEqual(["PUT /objects/tagByName"]);
     expect(b.outcome).toEqual({ kind: "delivered" });
-    expect((await control.restStats()).duplicateTransactions).toBe(0);
+    expect((await h.client.restStats()).duplicateTransactions).toBe(0);
   });
 
   it("a 5xx on processManual makes the next attempt look before posting again", async () => {
@@ -239,11 +226,11 @@ describe("deliverSale", () => {
     const first = await deliverSale(ctx(), credited(42), emptySaleState(), cache);
     expect(first.outcome).toEqual({ kind: "delivered" });
     expect(paths(first)).toContain("PUT /objects");
-    let [c] = await control.restObjects(0, { appId: APP });
+    let [c] = await h.client.restObjects(0, { appId: APP });
     expect(c).toMatchObject({ lreferrer: "42", freferrer: "42" });
     const second = await deliverSale(ctx(), credited(43), emptySaleState(), cache);
     expect(paths(second)).toEqual(["POST /Contacts/saveorupdate", "POST /transaction/processManual"]);
-    [c] = await control.restObjects(0, { appId: APP });
+    [c] = await h.client.restObjects(0, { appId: APP });
     expect(c).toMatchObject({ lreferrer: "43", freferrer: "42" });
     const none = await deliverSale(ctx(), sale("DEMO-N"), emptySaleState(), cache);
     expect(none.steps[0]?.requestJson).not.toHaveProperty("lreferrer");
@@ -252,14 +239,14 @@ describe("deliverSale", () => {
   it("a stale key is a stale_key outcome, a forbidden one too", async () => {
     const r = await deliverSale(ctx({ apiKey: "wrong" }), sale("DEMO-K"), emptySaleState(), new MemoryProductCache());
     expect(r.outcome).toEqual({ kind: "stale_key", message: "ONTRAPORT refused the App ID and API key (401): Your App ID and API Key do not authenticate." });
-    await control.setRestAccount(APP, KEY, "forbidden");
+    await h.client.setRestAccount(APP, KEY, "forbidden");
     const f = await deliverSale(ctx(), sale("DEMO-K"), emptySaleState(), new MemoryProductCache());
     expect(f.outcome.kind).toBe("stale_key");
     expect(JSON.stringify([r, f])).not.toContain(KEY);
   });
 
   it("429 is rate_limited with the reset, and the sale resumes later; with no call left it stops before the 429", async () => {
-    await control.setConfig({ rateLimit: 3 });
+    await h.client.setConfig({ rateLimit: 3 });
     const cache = new MemoryProductCache();
     // The answer of the 3rd call says 0 left: the Sale stops there instead of earning a 429.
     const a = await deliverSale(ctx(), sale("DEMO-R"), emptySaleState(), cache);
@@ -271,8 +258,8 @@ describe("deliverSale", () => {
     const b = await deliverSale(ctx(), sale("DEMO-R"), a.state, cache);
     expect(b.outcome).toEqual({ kind: "rate_limited", resetSeconds: b.steps[0]?.rateLimitReset });
     expect(b.steps[0]?.status).toBe(429);
-    await control.setConfig({ rateLimit: 180 });
-    await control.reset(); // a new window (objects are forgotten too: start from an empty state)
+    await h.client.setConfig({ rateLimit: 180 });
+    await h.client.reset(); // a new window (objects are forgotten too: start from an empty state)
     const c = await deliverSale(ctx(), sale("DEMO-R"), emptySaleState(), new MemoryProductCache());
     expect(c.outcome).toEqual({ kind: "delivered" });
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { withSimulator } from "@/tools/testing/simulator";
 import { SimClient } from "../client";
 import { SAMPLE_SALE } from "../samples";
-import { MALFORMED_JSON_BODY, REST_UNAUTHORIZED_MESSAGE, startSimulator, type RunningSimulator } from "../server";
+import { MALFORMED_JSON_BODY, REST_UNAUTHORIZED_MESSAGE } from "../server";
 import { keyFingerprint } from "../state";
 import { httpRequest, postNotification } from "../test-helpers";
 import { TAG_ADD_MESSAGE, TAG_REMOVE_MESSAGE } from "./api";
@@ -10,8 +11,11 @@ const APP = "2_12345_abc";
 const KEY = "rest-key-1";
 const START = Date.parse("2026-11-25T17:00:00.000Z");
 let t = START;
-let sim: RunningSimulator;
-let client: SimClient;
+const h = withSimulator({ port: 0, now: () => t, restAccounts: [{ appId: APP, key: KEY }] }, {
+  beforeReset: () => {
+    t = START;
+  },
+});
 
 interface CallOptions {
   json?: unknown;
@@ -49,7 +53,7 @@ async function api(method: string, path: string, o: CallOptions = {}): Promise<A
   }
   if (body !== undefined) headers["Content-Length"] = String(Buffer.byteLength(body)); // DELETE is not chunked by default
   const qs = o.query === undefined ? "" : `?${new URLSearchParams(Object.entries(o.query).map(([k, v]) => [k, String(v)])).toString()}`;
-  const res = await httpRequest(`${sim.restUrl}${path}${qs}`, method, body, headers);
+  const res = await httpRequest(`${h.sim.restUrl}${path}${qs}`, method, body, headers);
   let parsed: Answer["body"] = { code: -1, data: null };
   try {
     parsed = JSON.parse(res.text) as Answer["body"];
@@ -77,20 +81,6 @@ async function tax(): Promise<string> {
   return data(await api("POST", "/objects", { json: { objectID: 63, name: "Sales Tax", rate: "8.25" } })).id ?? "";
 }
 
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, now: () => t, restAccounts: [{ appId: APP, key: KEY }] });
-  client = new SimClient(sim.url);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
-
-beforeEach(async () => {
-  t = START;
-  await client.reset({ all: true });
-});
-
 describe("authentication", () => {
   it("answers 401 with ONTRAPORT's text for missing or wrong credentials, with rate headers", async () => {
     for (const o of [{ appId: null }, { key: null }, { key: "wrong" }, { appId: "unknown" }] as CallOptions[]) {
@@ -100,32 +90,32 @@ describe("authentication", () => {
       expect(res.body).toEqual({ code: 1, message: REST_UNAUTHORIZED_MESSAGE });
       expect(res.headers["x-rate-limit-limit"]).toBe("180");
     }
-    expect(await client.restStats()).toMatchObject({ requests: 4, unauthorized: 4, ok: 0 });
+    expect(await h.client.restStats()).toMatchObject({ requests: 4, unauthorized: 4, ok: 0 });
   });
 
   it("a stale account answers 401, a forbidden one 403, a valid one 200 with the envelope", async () => {
     const ok = await api("GET", "/objects", { query: { objectID: 0, range: 1 } });
     expect(ok.status).toBe(200);
-    const [account] = await client.restAccounts();
+    const [account] = await h.client.restAccounts();
     expect(ok.body).toEqual({ code: 0, data: [], account_id: account?.accountId });
     expect(typeof account?.accountId).toBe("string");
-    await client.setRestAccount(APP, KEY, "stale");
+    await h.client.setRestAccount(APP, KEY, "stale");
     expect((await api("GET", "/Contacts")).status).toBe(401);
-    await client.setRestAccount(APP, KEY, "forbidden");
+    await h.client.setRestAccount(APP, KEY, "forbidden");
     const forbidden = await api("GET", "/Contacts");
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.code).toBe(1);
-    await client.setRestAccount(APP, KEY, "valid");
+    await h.client.setRestAccount(APP, KEY, "valid");
     expect((await api("GET", "/Contacts")).status).toBe(200);
-    await client.setRestAccount("other-app", "other-key");
+    await h.client.setRestAccount("other-app", "other-key");
     expect((await api("GET", "/Contacts", { appId: "other-app", key: KEY })).status).toBe(401);
     expect((await api("GET", "/Contacts", { appId: "other-app", key: "other-key" })).status).toBe(200);
   });
 
   it("validates the accounts control body", async () => {
-    await expect(client.setRestAccount("", "k")).rejects.toMatchObject({ status: 400 });
-    await expect(client.setRestAccount("a", "k", "expired" as "valid")).rejects.toMatchObject({ status: 400 });
-    expect(JSON.stringify(await client.restAccounts())).not.toContain(KEY);
+    await expect(h.client.setRestAccount("", "k")).rejects.toMatchObject({ status: 400 });
+    await expect(h.client.setRestAccount("a", "k", "expired" as "valid")).rejects.toMatchObject({ status: 400 });
+    expect(JSON.stringify(await h.client.restAccounts())).not.toContain(KEY);
   });
 });
 
@@ -145,7 +135,7 @@ describe("contacts", () => {
     expect(data(await api("GET", "/Contact", { query: { id: 1 } }))).toMatchObject({ firstname: "Annie" });
     const other = await api("POST", "/Contacts/saveorupdate", { json: { email: "bob@example.com" } });
     expect(data(other)).toMatchObject({ id: "2" });
-    expect(await client.restObjects(0)).toHaveLength(2);
+    expect(await h.client.restObjects(0)).toHaveLength(2);
   });
 
   it("refuses an invalid email with 422, finds by email, and 404s an unknown id", async () => {
@@ -165,7 +155,7 @@ describe("contacts", () => {
     expect(data(created)).toMatchObject({ id: "1", firstname: "C" });
     const updated = await api("PUT", "/objects", { json: { objectID: 0, id: 1, firstname: "Cee" } });
     expect(data(updated)).toEqual({ attrs: { firstname: "Cee", id: "1" } });
-    expect((await client.restObjects(0))[0]).toMatchObject({ firstname: "Cee" });
+    expect((await h.client.restObjects(0))[0]).toMatchObject({ firstname: "Cee" });
     expect(data(await api("GET", "/objects/getInfo", { query: { objectID: 0 } }))).toMatchObject({ count: "1" });
   });
 });
@@ -205,7 +195,7 @@ describe("products, taxes and conditions", () => {
     const badCondition = await api("GET", "/Products", { query: { condition: '[{"field":{"field":"name"},"op":"~","value":{"value":"x"}}]' } });
     expect(badCondition.status).toBe(400);
     expect(badCondition.body.message).toContain("unknown operator");
-    expect(await client.restObjects(16, { condition: [{ field: { field: "name" }, op: "=", value: { value: "Gizmo" } }] })).toMatchObject([
+    expect(await h.client.restObjects(16, { condition: [{ field: { field: "name" }, op: "=", value: { value: "Gizmo" } }] })).toMatchObject([
       { id: "3", name: "Gizmo", price: "7.50" },
     ]);
   });
@@ -262,22 +252,22 @@ describe("transactions", () => {
       { id: "1", contact_id: c, status: "1", external_order_id: "1001", subtotal: "25.00", tax: "2.06", total: "27.06", date: "1718031600", template_id: "-1" },
     ]);
     expect(JSON.parse(data<{ offer_data: string }[]>(lookup)[0]?.offer_data ?? "{}")).toMatchObject({ grandTotal: 27.06 });
-    expect(await client.restObjects(17, { condition: cond("invoice_id", "=", "1") })).toMatchObject([
+    expect(await h.client.restObjects(17, { condition: cond("invoice_id", "=", "1") })).toMatchObject([
       { product_id: p1, quantity: "2", total_price: "20.00", status: "1" },
       { product_id: p2, quantity: "1", total_price: "5.00" },
     ]);
     // no idempotency: a retried processManual creates a second transaction
     expect(data(await logOrder("1001", c, [p1, p2], tx))).toEqual({ invoice_id: "2" });
-    expect(await client.restObjects(46, { condition: cond("external_order_id", "=", "1001") })).toHaveLength(2);
+    expect(await h.client.restObjects(46, { condition: cond("external_order_id", "=", "1001") })).toHaveLength(2);
 
     const refund = await api("PUT", "/transaction/refund", { json: { ids: [1] } });
     expect(refund.status).toBe(200);
     expect(refund.body.code).toBe(0);
     expect(data(await api("GET", "/Transaction", { query: { id: 1 } }))).toMatchObject({ status: "2" });
     expect((await api("PUT", "/transaction/refund", { json: { objectID: 46, ids: [2] } })).status).toBe(200);
-    expect((await client.restObjects(46)).map((r) => r.status)).toEqual(["2", "2"]);
-    expect((await client.restObjects(17)).every((r) => r.status === "4")).toBe(true);
-    expect(await client.restStats()).toMatchObject({ transactions: 2, duplicateTransactions: 1 });
+    expect((await h.client.restObjects(46)).map((r) => r.status)).toEqual(["2", "2"]);
+    expect((await h.client.restObjects(17)).every((r) => r.status === "4")).toBe(true);
+    expect(await h.client.restStats()).toMatchObject({ transactions: 2, duplicateTransactions: 1 });
     expect((await api("PUT", "/transaction/refund", { json: { ids: [99] } })).status).toBe(400);
     expect((await api("PUT", "/transaction/refund", { json: { objectID: 0, ids: [1] } })).status).toBe(400);
     expect((await api("PUT", "/transaction/refund", { json: {} })).status).toBe(400);
@@ -296,7 +286,7 @@ describe("transactions", () => {
     const res = await api("POST", "/transaction/processManual", { form });
     expect(res.status).toBe(200);
     expect(data(res)).toMatchObject({ invoice_id: "1", transaction_id: "1", result_code: "1" });
-    expect((await client.restObjects(46))[0]).toMatchObject({ external_order_id: "W-77", total: "36.00", status: "1" });
+    expect((await h.client.restObjects(46))[0]).toMatchObject({ external_order_id: "W-77", total: "36.00", status: "1" });
   });
 
   it("refuses a processManual without its required fields or with unknown ids", async () => {
@@ -330,26 +320,26 @@ describe("tags and notes", () => {
     const add = await api("PUT", "/objects/tagByName", { json: { objectID: 0, ids: [Number(a), Number(b)], add_names: ["Bought: Widget", "Bought: Gadget"] } });
     expect(add.status).toBe(200);
     expect(data(add)).toBe(TAG_ADD_MESSAGE);
-    expect(await client.restObjects(14)).toEqual([
+    expect(await h.client.restObjects(14)).toEqual([
       { tag_id: "1", tag_name: "Bought: Widget", object_type_id: "0" },
       { tag_id: "2", tag_name: "Bought: Gadget", object_type_id: "0" },
     ]);
-    expect((await client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*1*/*2*/*", "*/*1*/*2*/*"]);
+    expect((await h.client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*1*/*2*/*", "*/*1*/*2*/*"]);
     // again: no duplicate tag, no duplicate id on the contact
     await api("PUT", "/objects/tagByName", { form: `objectID=0&ids=${a}&add_names=Bought%3A%20Widget` });
-    expect(await client.restObjects(14)).toHaveLength(2);
+    expect(await h.client.restObjects(14)).toHaveLength(2);
     const remove = await api("DELETE", "/objects/tagByName", { query: { objectID: 0, ids: a, remove_names: "Bought: Widget" } });
     expect(data(remove)).toBe(TAG_REMOVE_MESSAGE);
-    expect((await client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*2*/*", "*/*1*/*2*/*"]);
+    expect((await h.client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*2*/*", "*/*1*/*2*/*"]);
     await api("DELETE", "/objects/tagByName", { json: { objectID: 0, ids: [b], remove_names: ["Bought: Widget", "Bought: Gadget", "Never"] } });
-    expect((await client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*2*/*", ""]);
+    expect((await h.client.restObjects(0)).map((r) => r.contact_cat)).toEqual(["*/*2*/*", ""]);
     // tags by id
     const tag = await api("POST", "/Tags", { json: { tag_name: "VIP", object_type_id: 0 } });
     expect(data(tag)).toMatchObject({ tag_id: "3", tag_name: "VIP" });
     await api("PUT", "/objects/tag", { json: { objectID: 0, ids: [b], add_list: [3] } });
-    expect((await client.restObjects(0, { condition: cond("id", "=", b) }))[0]?.contact_cat).toBe("*/*3*/*");
+    expect((await h.client.restObjects(0, { condition: cond("id", "=", b) }))[0]?.contact_cat).toBe("*/*3*/*");
     await api("DELETE", "/objects/tag", { json: { objectID: 0, ids: [b], remove_list: "3" } });
-    expect((await client.restObjects(0, { condition: cond("id", "=", b) }))[0]?.contact_cat).toBe("");
+    expect((await h.client.restObjects(0, { condition: cond("id", "=", b) }))[0]?.contact_cat).toBe("");
     const tags = await api("GET", "/objects", { query: { objectID: 14, condition: cond("tag_name", "=", "VIP") } });
     expect(data(tags)).toEqual([{ tag_id: "3", tag_name: "VIP", object_type_id: "0" }]);
     expect((await api("PUT", "/objects/tagByName", { json: { objectID: 0, add_names: ["x"] } })).status).toBe(400); // no ids
@@ -361,15 +351,15 @@ describe("tags and notes", () => {
     const res = await api("POST", "/Notes", { json: { contact_id: Number(c), data: "Order 1001 refunded: Damaged" } });
     expect(data(res)).toMatchObject({ id: "1", contact_id: c, data: "Order 1001 refunded: Damaged" });
     await api("POST", "/objects", { json: { objectID: 12, contact_id: c, data: "second" } });
-    expect((await client.restObjects(12)).map((n) => n.data)).toEqual(["Order 1001 refunded: Damaged", "second"]);
+    expect((await h.client.restObjects(12)).map((n) => n.data)).toEqual(["Order 1001 refunded: Damaged", "second"]);
     expect((await api("POST", "/Notes", { json: { contact_id: 99, data: "x" } })).status).toBe(400);
   });
 });
 
 describe("rate limit", () => {
   it("429 past the limit per App ID, with the headers on every answer", async () => {
-    await client.setConfig({ rateLimit: 3 });
-    await client.setRestAccount("app-2", "key-2");
+    await h.client.setConfig({ rateLimit: 3 });
+    await h.client.setRestAccount("app-2", "key-2");
     const remaining: string[] = [];
     const resets: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -390,45 +380,45 @@ describe("rate limit", () => {
     expect(limited.headers["retry-after"]).toBeUndefined();
     expect(limited.body).toMatchObject({ code: 1, message: expect.stringContaining("Too Many Requests") });
     expect((await api("GET", "/Contacts", { appId: "app-2", key: "key-2" })).status).toBe(200); // per App ID
-    expect((await postNotification(sim.url, { key: "k", reqType: "sale", data: SAMPLE_SALE })).status).toBe(401); // XML apart
+    expect((await postNotification(h.sim.url, { key: "k", reqType: "sale", data: SAMPLE_SALE })).status).toBe(401); // XML apart
     t = START + 60_000;
     expect((await api("GET", "/Contacts")).status).toBe(200);
-    expect(await client.restStats()).toMatchObject({ requests: 6, ok: 5, rateLimited: 1 });
+    expect(await h.client.restStats()).toMatchObject({ requests: 6, ok: 5, rateLimited: 1 });
   });
 });
 
 describe("faults and latency on REST calls", () => {
   it("a fault with the default reqTypes applies to REST calls; reqTypes limit it", async () => {
-    await client.faults({ count: 1, status: 500 });
+    await h.client.faults({ count: 1, status: 500 });
     const res = await api("GET", "/Contacts");
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ code: 1, message: "Simulated fault: HTTP 500" });
     expect((await api("GET", "/Contacts")).status).toBe(200);
 
-    await client.faults({ count: 1, status: 503, reqTypes: ["sale"] });
+    await h.client.faults({ count: 1, status: 503, reqTypes: ["sale"] });
     expect((await api("GET", "/Contacts")).status).toBe(200);
-    await client.clearFaults();
-    await client.faults({ count: 1, status: 502, reqTypes: ["rest"] });
-    expect((await postNotification(sim.url, { key: "nope", reqType: "sale", data: SAMPLE_SALE })).status).toBe(401);
+    await h.client.clearFaults();
+    await h.client.faults({ count: 1, status: 502, reqTypes: ["rest"] });
+    expect((await postNotification(h.sim.url, { key: "nope", reqType: "sale", data: SAMPLE_SALE })).status).toBe(401);
     expect((await api("GET", "/Contacts")).status).toBe(502);
 
-    await client.faults({ count: 1, malformed: true });
+    await h.client.faults({ count: 1, malformed: true });
     const malformed = await api("GET", "/Contacts");
     expect(malformed.status).toBe(200);
     expect(malformed.text).toBe(MALFORMED_JSON_BODY);
 
-    await client.faults({ count: 1, drop: true });
+    await h.client.faults({ count: 1, drop: true });
     await expect(api("GET", "/Contacts")).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|socket hang up/) });
 
-    await client.faults({ count: 1, delayMs: 150 });
+    await h.client.faults({ count: 1, delayMs: 150 });
     const t0 = performance.now();
     const slow = await api("POST", "/Contacts/saveorupdate", { json: { email: "slow@example.com" } });
     expect(slow.status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
 
-    const statuses = (await client.restRequests({ path: "/Contacts" })).map((r) => r.status);
+    const statuses = (await h.client.restRequests({ path: "/Contacts" })).map((r) => r.status);
     expect(statuses).toEqual([500, 200, 200, 502, 200, 0]);
-    expect(await client.restStats()).toEqual({
+    expect(await h.client.restStats()).toEqual({
       requests: 7,
       ok: 3,
       failed: 0,
@@ -441,11 +431,11 @@ describe("faults and latency on REST calls", () => {
   });
 
   it("the latency of an App ID applies to its calls", async () => {
-    await client.setLatency({ baseMs: 150, jitterMs: 0, key: APP });
+    await h.client.setLatency({ baseMs: 150, jitterMs: 0, key: APP });
     const t0 = performance.now();
     expect((await api("GET", "/Contacts")).status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
-    await client.setLatency({ hang: true, key: APP });
+    await h.client.setLatency({ hang: true, key: APP });
     const hung = api("GET", "/Contacts");
     let settled = false;
     hung.then(
@@ -454,9 +444,9 @@ describe("faults and latency on REST calls", () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(settled).toBe(false);
-    await client.setLatency({ baseMs: 0, jitterMs: 0, key: APP });
+    await h.client.setLatency({ baseMs: 0, jitterMs: 0, key: APP });
     expect((await api("GET", "/Contacts")).status).toBe(200);
-    expect((await client.restRequests()).length).toBe(3); // the hung call was recorded
+    expect((await h.client.restRequests()).length).toBe(3); // the hung call was recorded
   });
 });
 
@@ -506,18 +496,18 @@ describe("the minimal call sequences of ontraport-rest.md", () => {
     await api("PUT", "/transaction/refund", { json: { ids: [Number(invoiceId)] } });
     expect(data(await api("GET", "/Transaction", { query: { id: invoiceId } }))).toMatchObject({ status: "2", total: "27.06" });
     await api("DELETE", "/objects/tagByName", { json: { objectID: 0, ids: [Number(contactId)], remove_names: ["Bought: Widget"] } });
-    expect((await client.restObjects(0))[0]?.contact_cat).toBe("*/*2*/*");
-    expect(await client.restStats()).toMatchObject({ requests: 14, ok: 14, transactions: 1, duplicateTransactions: 0 });
+    expect((await h.client.restObjects(0))[0]?.contact_cat).toBe("*/*2*/*");
+    expect(await h.client.restStats()).toMatchObject({ requests: 14, ok: 14, transactions: 1, duplicateTransactions: 0 });
   });
 });
 
 describe("control API", () => {
   it("records every call without the key, filters by path and App ID", async () => {
-    await client.setRestAccount("app-2", "key-2");
+    await h.client.setRestAccount("app-2", "key-2");
     await api("POST", "/Contacts/saveorupdate", { json: { email: "ann@example.com" } });
     await api("GET", "/objects", { query: { objectID: 0, range: 1 }, appId: "app-2", key: "key-2" });
     await api("GET", "/Contacts", { key: "wrong" });
-    const all = await client.restRequests();
+    const all = await h.client.restRequests();
     expect(all).toHaveLength(3);
     expect(all[0]).toMatchObject({
       seq: 1,
@@ -535,35 +525,35 @@ describe("control API", () => {
     const text = JSON.stringify(all);
     expect(text).not.toContain(KEY);
     expect(text).not.toContain("key-2");
-    expect((await client.restRequests({ path: "/1/contacts/saveorupdate" })).map((r) => r.seq)).toEqual([1]);
-    expect((await client.restRequests({ appId: "app-2" })).map((r) => r.seq)).toEqual([2]);
-    expect((await client.restObjects(0, { appId: "app-2" }))).toEqual([]);
-    expect((await client.restObjects(0, { appId: APP }))).toHaveLength(1);
-    const badCondition = await httpRequest(`${sim.url}/__sim/rest/objects/0?condition=%5B`, "GET");
+    expect((await h.client.restRequests({ path: "/1/contacts/saveorupdate" })).map((r) => r.seq)).toEqual([1]);
+    expect((await h.client.restRequests({ appId: "app-2" })).map((r) => r.seq)).toEqual([2]);
+    expect((await h.client.restObjects(0, { appId: "app-2" }))).toEqual([]);
+    expect((await h.client.restObjects(0, { appId: APP }))).toHaveLength(1);
+    const badCondition = await httpRequest(`${h.sim.url}/__sim/rest/objects/0?condition=%5B`, "GET");
     expect(badCondition.status).toBe(400);
-    expect((await httpRequest(`${sim.url}/__sim/rest/objects/abc`, "GET")).status).toBe(400);
+    expect((await httpRequest(`${h.sim.url}/__sim/rest/objects/abc`, "GET")).status).toBe(400);
   });
 
   it("reset clears the REST data and calls; reset all restores the start-up accounts", async () => {
     await contact();
-    await client.setRestAccount("app-2", "key-2");
-    await client.setRestAccount(APP, KEY, "stale");
-    await client.reset();
-    expect(await client.restStats()).toMatchObject({ requests: 0, ok: 0 });
-    expect(await client.restObjects(0)).toEqual([]);
-    expect(await client.restRequests()).toEqual([]);
-    expect((await client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([
+    await h.client.setRestAccount("app-2", "key-2");
+    await h.client.setRestAccount(APP, KEY, "stale");
+    await h.client.reset();
+    expect(await h.client.restStats()).toMatchObject({ requests: 0, ok: 0 });
+    expect(await h.client.restObjects(0)).toEqual([]);
+    expect(await h.client.restRequests()).toEqual([]);
+    expect((await h.client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([
       [APP, "stale"],
       ["app-2", "valid"],
     ]);
-    await client.reset({ all: true });
-    expect((await client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([[APP, "valid"]]);
+    await h.client.reset({ all: true });
+    expect((await h.client.restAccounts()).map((a) => [a.appId, a.state])).toEqual([[APP, "valid"]]);
     expect(await contact()).toBe("1"); // ids count from 1 again
   });
 
   it("names the REST base URL", () => {
-    expect(sim.restUrl).toBe(`${sim.url}/1`);
-    expect(new SimClient(`${sim.url}/`).restUrl).toBe(sim.restUrl);
+    expect(h.sim.restUrl).toBe(`${h.sim.url}/1`);
+    expect(new SimClient(`${h.sim.url}/`).restUrl).toBe(h.sim.restUrl);
   });
 
   it("answers the cheap key checks (objects?range=1, objects/meta)", async () => {

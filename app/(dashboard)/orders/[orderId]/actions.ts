@@ -1,17 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { action, formAction } from "@/lib/actions";
-import { AuthError } from "@/lib/auth/session";
-import { merchants, orderLines, orders } from "@/lib/db/schema";
-import { NotFoundError, UserError } from "@/lib/errors";
 import { formatMoney, parseMoney } from "@/lib/money";
 import { customerSchema, updateOrderCustomer } from "@/lib/orders/edit";
 import { correctOrderItems } from "@/lib/orders/edit-items";
 import { itemId as itemIdSchema } from "@/lib/items/schema";
-import { mayRefund, planRefund, REFUND_REASON, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
+import { previewRefund, REFUND_REASON, refundOrder, type RefundPlan } from "@/lib/orders/refunds";
 import { moveOrder, STAGE_ACTION_LABELS, STAGE_ACTIONS, STAGE_NOTE } from "@/lib/orders/stages";
 import { plainId } from "@/lib/validation";
 
@@ -68,24 +64,17 @@ function summarize(p: RefundPlan, currency: string): string {
 }
 
 export const refundOrderAction = action({ schema: refundSchema, role: "support" }, async (input, { user, db }) => {
-  const [m] = await db.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, user.merchantId));
-  if (!mayRefund(user.role, m?.supportMayRefund ?? false)) throw new AuthError(403, "Only admins can refund orders in this store. Ask an admin, or ask one to allow support to refund.");
   const request = input.full ? { full: true } : { lines: input.lines, amountCents: input.amount, shippingHandlingCents: input.shippingHandling };
-  const [order] = await db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.id, input.orderId), eq(orders.merchantId, user.merchantId)));
-  if (!order) throw new NotFoundError("No such order.");
+  // lib/orders reads the store's permission and the order once: previewRefund for the confirmation,
+  // refundOrder (with the role) inside the refund's own transaction.
   if (!input.confirm) {
-    const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.lineNo));
-    const plan = planRefund({ ...order, lines }, request);
-    if ("refused" in plan) throw new UserError(plan.refused, plan.field);
-    return { ok: true, data: { plan, summary: summarize(plan, order.currency) } satisfies RefundPreview };
+    const { plan, currency } = await previewRefund(db, { merchantId: user.merchantId, orderId: input.orderId, role: user.role, request });
+    return { ok: true, data: { plan, summary: summarize(plan, currency) } satisfies RefundPreview };
   }
-  const refund = await refundOrder(db, { merchantId: user.merchantId, orderId: order.id, request, reason: input.reason, by: { userId: user.id, label: user.email } });
-  revalidatePath(`/orders/${order.id}`);
+  const refund = await refundOrder(db, { merchantId: user.merchantId, orderId: input.orderId, request, reason: input.reason, role: user.role, by: { userId: user.id, label: user.email } });
+  revalidatePath(`/orders/${input.orderId}`);
   revalidatePath("/orders");
-  return { ok: true, message: `Refund ${refund.code} of ${formatMoney(refund.amountCents, order.currency)} recorded.` };
+  return { ok: true, message: `Refund ${refund.code} of ${formatMoney(refund.amountCents, refund.currency)} recorded.` };
 });
 
 export const updateCustomerAction = formAction({ schema: customerSchema.extend({ orderId }), role: "support" }, async ({ orderId: id, ...details }, { user, db }) => {

@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { eq } from "drizzle-orm";
 import type { ReactNode } from "react";
 import { requirePageSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { merchants } from "@/lib/db/schema";
 import { formatMoney } from "@/lib/money";
 import { getOrderForReview } from "@/lib/orders/queries";
-import { mayRefund, planRefund, refundable } from "@/lib/orders/refunds";
+import { planRefund, refundable, userMayRefund } from "@/lib/orders/refunds";
 import { planMove, STAGE_ACTION_LABELS, STAGE_ACTIONS, type StageAction } from "@/lib/orders/stages";
 import { PageHeader } from "@/components/ui/page-header";
 import { decodeSegment } from "@/lib/validation";
@@ -51,8 +49,7 @@ export default async function ReviewOrderPage({ params }: Props) {
   const review = await getOrderForReview(db, { merchantId: user.merchantId, orderId });
   if (!review) notFound();
   const { order: o, lines, history, affiliate, theme, heldFrom } = review;
-  const [m] = await db.select({ supportMayRefund: merchants.supportMayRefund }).from(merchants).where(eq(merchants.id, user.merchantId));
-  const ontraport = await getOrderOntraport(db, { merchantId: user.merchantId, orderId });
+  const [mayRefund, ontraport] = await Promise.all([userMayRefund(db, { merchantId: user.merchantId, role: user.role }), getOrderOntraport(db, { merchantId: user.merchantId, orderId })]);
   const money = (c: number) => formatMoney(c, o.currency);
   const subject = { currentStage: o.currentStage, paymentStatus: o.paymentStatus, heldFrom };
   const moves: MoveOption[] = STAGE_ACTIONS.map((a) => {
@@ -84,7 +81,7 @@ export default async function ReviewOrderPage({ params }: Props) {
               orderId={o.id}
               moves={moves}
               refund={{
-                allowed: mayRefund(user.role, m?.supportMayRefund ?? false),
+                allowed: mayRefund,
                 refused: "refused" in full ? full.refused : undefined,
                 fullSummary: "refused" in full ? undefined : `${money(full.amountCents)} (merchandise ${money(full.merchandiseCents)}, tax ${money(full.taxCents)}, shipping and handling ${money(full.shippingHandlingCents)})`,
                 merchandiseLeft: money(left.merchandiseCents),

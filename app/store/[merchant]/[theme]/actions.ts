@@ -2,20 +2,18 @@
 
 import { cookies, headers } from "next/headers";
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
-import { fieldErrorsOf, type ActionState } from "@/lib/actions";
+import { publicAction, type ActionState } from "@/lib/actions";
 import { UserError } from "@/lib/errors";
 import { addToCart, cartCookieName, parseCart, serializeCart, setQuantity } from "@/lib/store/cart";
 import { affiliateCookieName, parseAffiliateCookie } from "@/lib/store/affiliate";
 import { findStoreFront } from "@/lib/store/catalog";
 import { placeOrderLimited } from "@/lib/orders/checkout";
-import { clientAddress, TooManyAttempts } from "@/lib/security/limits";
+import { clientAddress } from "@/lib/security/limits";
 import { checkoutSchema } from "@/lib/store/checkout-schema";
-import { echoPrefix, plainId, STORE_CODE } from "@/lib/validation";
-import { log } from "@/lib/log";
+import { plainId, STORE_CODE } from "@/lib/validation";
 
-// Shopper actions: anonymous by design (the StoreFront has no login), so they do not go through
-// formAction; they validate with zod the same way and return errors as values.
+// Shopper actions: anonymous by design (the StoreFront has no login), so they go through publicAction
+// (zod, errors as values, no session) rather than formAction.
 
 const code = z.string().regex(STORE_CODE);
 const cartSchema = z.object({
@@ -33,14 +31,20 @@ async function writeCart(merchant: string, update: (c: ReturnType<typeof parseCa
   return next;
 }
 
-export async function updateCart(formData: FormData): Promise<void> {
-  const parsed = cartSchema.safeParse(Object.fromEntries(formData.entries()));
-  if (!parsed.success) return;
-  const { merchant, theme, itemId, quantity, mode } = parsed.data;
-  const db = await getDb();
-  if (!(await findStoreFront(db, merchant, theme))) return;
-  await writeCart(merchant, (c) => (mode === "add" ? addToCart(c, itemId, quantity ?? 1) : setQuantity(c, itemId, quantity ?? 0)));
-}
+/** The cart's own forms (quantity, remove): a malformed form or an unknown StoreFront changes nothing. */
+export const updateCart = publicAction(
+  {
+    schema: cartSchema,
+    answer: false,
+    why: "shoppers have no login; it only edits the caller's own cart cookie (Item IDs and quantities, prices come from the database)",
+    unexpected: "The cart could not be changed.",
+    logAs: "cart update failed",
+  },
+  async ({ merchant, theme, itemId, quantity, mode }, { db }) => {
+    if (!(await findStoreFront(db, merchant, theme))) return;
+    await writeCart(merchant, (c) => (mode === "add" ? addToCart(c, itemId, quantity ?? 1) : setQuantity(c, itemId, quantity ?? 0)));
+  },
+);
 
 /** What Add to cart tells the shopper: the cart's new count (the button says "Added" and a live region says it). */
 export interface AddToCartState {
@@ -52,32 +56,37 @@ export interface AddToCartState {
   at?: number;
 }
 
-/** Add to cart as a form action with an answer (the catalog's buttons); updateCart stays for the cart's own forms. */
-export async function addToCartAction(_prev: AddToCartState, formData: FormData): Promise<AddToCartState> {
-  const parsed = cartSchema.safeParse(Object.fromEntries(formData.entries()));
-  const failed = { error: "That item could not be added. Refresh the page and try again." };
-  if (!parsed.success || parsed.data.mode !== "add") return failed;
-  const { merchant, theme, itemId, quantity } = parsed.data;
-  const db = await getDb();
-  if (!(await findStoreFront(db, merchant, theme))) return failed;
-  const next = await writeCart(merchant, (c) => addToCart(c, itemId, quantity ?? 1));
-  return { ok: true, count: next.reduce((s, l) => s + l.quantity, 0), at: Date.now() };
-}
+const addSchema = cartSchema.extend({ mode: z.literal("add").default("add") });
+const ADD_FAILED = "That item could not be added. Refresh the page and try again.";
 
-export async function checkout(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  const values: Record<string, string> = {};
-  for (const [k, v] of formData.entries()) if (typeof v === "string" && !k.startsWith("$ACTION") && k !== "cardNumber") values[k.slice(0, 100)] = echoPrefix(v);
-  const parsed = checkoutSchema.safeParse(Object.fromEntries(formData.entries()));
-  if (!parsed.success) {
-    const fieldErrors = fieldErrorsOf(parsed.error);
-    return { error: fieldErrors._form ?? fieldErrors.checkoutKey ?? "Some fields need attention.", fieldErrors, values };
-  }
-  const { merchant, theme, checkoutKey, paymentChoice, cardNumber, ...billing } = parsed.data;
-  let receiptPath: string;
-  try {
-    const db = await getDb();
+/** Add to cart as a form action with an answer (the catalog's buttons); updateCart stays for the cart's own forms. */
+export const addToCartAction = publicAction<typeof addSchema, AddToCartState>(
+  {
+    schema: addSchema,
+    why: "shoppers have no login; like updateCart it only adds an Item ID to the caller's own cart cookie (validated with zod), and answers with the cart's unit count",
+    invalid: () => ({ error: ADD_FAILED }),
+    unexpected: ADD_FAILED,
+    logAs: "add to cart failed",
+  },
+  async ({ merchant, theme, itemId, quantity }, { db }) => {
+    if (!(await findStoreFront(db, merchant, theme))) return { error: ADD_FAILED };
+    const next = await writeCart(merchant, (c) => addToCart(c, itemId, quantity ?? 1));
+    return { ok: true, count: next.reduce((s, l) => s + l.quantity, 0), at: Date.now() };
+  },
+);
+
+export const checkout = publicAction<typeof checkoutSchema, ActionState>(
+  {
+    schema: checkoutSchema,
+    why: "shoppers have no login; it places an order from the caller's own cart, validated with zod, idempotent per checkout key",
+    echo: { omit: ["cardNumber"] },
+    invalid: (fieldErrors, values) => ({ error: fieldErrors._form ?? fieldErrors.checkoutKey ?? "Some fields need attention.", fieldErrors, values }),
+    unexpected: "We could not place your order and nothing was charged. Try again in a moment.",
+    logAs: "checkout failed",
+  },
+  async ({ merchant, theme, checkoutKey, paymentChoice, cardNumber, ...billing }, { db }) => {
     const sf = await findStoreFront(db, merchant, theme);
-    if (!sf) return { error: "This StoreFront does not exist.", values };
+    if (!sf) throw new UserError("This StoreFront does not exist.");
     const jar = await cookies();
     const { order } = await placeOrderLimited(db, {
       client: clientAddress(await headers()),
@@ -91,14 +100,8 @@ export async function checkout(_prev: ActionState, formData: FormData): Promise<
       affiliate: parseAffiliateCookie(jar.get(affiliateCookieName(merchant))?.value),
     });
     jar.delete({ name: cartCookieName(merchant), path: `/store/${merchant}` });
-    receiptPath = `/store/${merchant}/${order.themeCode}/receipt/${order.receiptToken}`;
-  } catch (e) {
-    if (e instanceof TooManyAttempts) return { error: e.message, values };
-    if (e instanceof UserError) return { error: e.message, fieldErrors: e.field ? { [e.field]: e.message } : undefined, values };
-    log("error", "checkout failed", { error: e instanceof Error ? e.message : String(e) });
-    return { error: "We could not place your order and nothing was charged. Try again in a moment.", values };
-  }
-  // The browser loads the receipt as a new document (see checkout-form.tsx), never as a client-side
-  // transition: the receipt then renders, and the conversion pixel loads, exactly once.
-  return { ok: true, message: "Order placed.", data: { receiptPath } };
-}
+    // The browser loads the receipt as a new document (see checkout-form.tsx), never as a client-side
+    // transition: the receipt then renders, and the conversion pixel loads, exactly once.
+    return { ok: true, message: "Order placed.", data: { receiptPath: `/store/${merchant}/${order.themeCode}/receipt/${order.receiptToken}` } };
+  },
+);
