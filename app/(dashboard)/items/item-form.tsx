@@ -2,15 +2,15 @@
 
 import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
 import type { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormMessage, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
 import type { ActionState } from "@/lib/actions";
-import { FREQUENCIES } from "@/lib/db/schema/frequencies";
-import { itemSchema } from "@/lib/items/schema";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
+import { FREQUENCIES } from "@/lib/items/frequencies";
+import type { itemSchema } from "@/lib/items/schema";
 import { saveItem } from "./actions";
 
 const NO_ERRORS: Record<string, string> = {};
@@ -26,6 +26,9 @@ export interface ItemFormValues {
   oapTags: string;
   customFields: Array<[string, string]>;
 }
+
+// The server's schema, loaded on the first submit (keeps zod out of the page's first load).
+const itemResolver = lazyZodResolver(() => import("@/lib/items/schema").then((m) => m.itemSchema));
 
 /** Browser errors from react-hook-form, as the server's fieldErrors are: name → message. */
 function messagesOf(errors: Record<string, { message?: unknown } | undefined>): Record<string, string> {
@@ -62,7 +65,7 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
     defaults[`cfName_${i}`] = v[`cfName_${i}`] ?? name;
     defaults[`cfValue_${i}`] = v[`cfValue_${i}`] ?? value;
   });
-  const form = useForm({ resolver: zodResolver(itemSchema), defaultValues: defaults, shouldFocusError: true });
+  const form = useForm({ resolver: itemResolver, defaultValues: defaults, shouldFocusError: true });
   const { register, formState, reset, getValues } = form;
   const kind = useWatch({ control: form.control, name: "kind" });
   const browserErrors = messagesOf(formState.errors);

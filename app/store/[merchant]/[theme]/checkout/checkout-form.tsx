@@ -2,12 +2,11 @@
 
 import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
-import { checkoutSchema } from "@/lib/store/checkout-schema";
+import { lazyZodResolver } from "@/components/ui/lazy-resolver";
 import { checkout } from "../actions";
 
 const NO_ERRORS: Record<string, string> = {};
@@ -18,6 +17,9 @@ const CHOICES = [
   { value: "purchase_order", label: "Purchase order", help: "We send an invoice; your order ships once it is paid." },
   { value: "quote", label: "Request a quote", help: "Nothing is charged; we send you a quote." },
 ] as const;
+
+// The server's schema, loaded on the first submit (keeps zod out of the page's first load).
+const checkoutResolver = lazyZodResolver(() => import("@/lib/store/checkout-schema").then((m) => m.checkoutSchema));
 
 /**
  * The StoreFront checkout. On submit the browser checks the fields with the server's own zod schema
@@ -30,7 +32,7 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
   // Which errors are current: the browser's after it refused, else the server's last answer.
   const [refusedInBrowser, setRefusedInBrowser] = useState(false);
   const form = useForm({
-    resolver: zodResolver(checkoutSchema),
+    resolver: checkoutResolver,
     defaultValues: {
       merchant,
       theme,
