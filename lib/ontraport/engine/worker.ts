@@ -40,11 +40,6 @@ export interface WorkerOptions {
   perStore?: number;
   /** Rows one claim statement takes at most (default 100). */
   claimBatch?: number;
-  /**
-   * A recording statement whose answers were all delivered also claims those stores' next rows, while
-   * no store waits for a place (default true): a store with a backlog does not wait for the next claim.
-   */
-  chain?: boolean;
   /** How long a claim holds a row; a crashed worker's rows are taken over after it. Must exceed the timeout. */
   leaseMs?: number;
   timeoutMs?: number;
@@ -116,13 +111,9 @@ export class OutboxWorker {
   private inFlight = new Set<Promise<void>>();
   /** Deliveries finished by this worker (any outcome), for benchmarks. */
   finished = 0;
-  /** Rows claimed by a recording statement (chain), for tests and benchmarks. */
-  chained = 0;
   private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Recording statements running now. */
   private flushing = 0;
-  /** The last claim found fewer rows than places: no store waits for a place (see chainOptions). */
-  private lastClaimShort = false;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -142,7 +133,6 @@ export class OutboxWorker {
       restBaseUrl: opts.restBaseUrl ?? ONTRAPORT_REST_BASE_URL,
       restSend: opts.restSend,
       listen: opts.listen ?? true,
-      chain: opts.chain ?? true,
       log: opts.log ?? (() => {}),
     };
     if (this.o.leaseMs <= this.o.timeoutMs) throw new Error("leaseMs must be longer than timeoutMs, or a slow send could be claimed twice");
@@ -221,14 +211,9 @@ export class OutboxWorker {
   private async fill(): Promise<boolean> {
     const now = await this.housekeeping();
     const free = this.o.concurrency - this.inFlight.size;
-    if (free <= 0) {
-      // Every place taken: stores may be waiting for one, so no store goes on without a claim.
-      this.lastClaimShort = false;
-      return false;
-    }
+    if (free <= 0) return false;
     const want = Math.min(free, this.o.claimBatch);
     const rows = await this.claim(now, want);
-    this.lastClaimShort = rows.length < want;
     for (const t of rows) this.launch(t);
     return rows.length === want && this.inFlight.size < this.o.concurrency;
   }
@@ -297,9 +282,7 @@ export class OutboxWorker {
 
   private async flushGroup(group: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
     try {
-      const next = await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id, this.chainOptions(group.length));
-      this.chained += next.length;
-      for (const t of next) this.launch(t);
+      await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id);
       this.finished += group.length;
       for (const g of group) g.resolve();
       return;
@@ -320,20 +303,6 @@ export class OutboxWorker {
         g.reject(err);
       }
     }
-  }
-
-  /**
-   * Whether a recording statement may also claim its stores' next rows, and how many. Only while the
-   * pump runs (cycle() and drain() send exactly what they claimed), and only while the last claim
-   * found fewer rows than it had places for: then no store is waiting for a place, so a store that
-   * goes on at once takes nobody's turn. When places are scarce every store waits for the claim, which
-   * serves the least recently served first.
-   */
-  private chainOptions(finishing: number): ChainOptions | undefined {
-    if (!this.o.chain || !this.running || !this.lastClaimShort) return undefined;
-    const free = this.o.concurrency - this.inFlight.size + finishing;
-    const want = Math.min(finishing * this.o.perStore, free, this.o.claimBatch);
-    return want > 0 ? { want, perStore: this.o.perStore, leaseMs: this.o.leaseMs } : undefined;
   }
 
   /** Runs cycles until nothing is due (tests and benchmarks; the clock decides what is due). */
@@ -464,35 +433,16 @@ export class OutboxWorker {
  * flight; the least recently served come first. Each gives its oldest due rows that do not wait behind
  * an earlier transmission of the same order; the rows that get a token move to 'sending' under the lease.
  */
-export function claimStatement(o: ClaimOptions) {
-  return sql`with ${claimCtes(o)} ${claimUpdate(o)}`;
-}
-
-interface ClaimOptions {
-  now: Date;
-  want: number;
-  perStore: number;
-  leaseMs: number;
-  workerId: string;
-  /**
-   * Only these stores (a CTE named here, with `merchant_id` and `finishing`: that store's rows in
-   * flight that the same statement moves out of 'sending', which its snapshot still counts).
-   */
-  only?: string;
-}
-
-/** The claim's CTEs (eligible … granted), without the leading `with`. */
-function claimCtes(o: ClaimOptions) {
+export function claimStatement(o: { now: Date; want: number; perStore: number; leaseMs: number; workerId: string }) {
   const { now, want, perStore } = o;
   const nowIso = now.toISOString();
+  const leaseIso = new Date(now.getTime() + o.leaseMs).toISOString();
   const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
-  const only = o.only ? sql.raw(o.only) : null;
   return sql`
-        eligible as (
-          select c.merchant_id, ${perStore}::int - coalesce(f.n, 0) ${only ? sql`+ coalesce(o.finishing, 0)` : sql``} as room,
+        with eligible as (
+          select c.merchant_id, ${perStore}::int - coalesce(f.n, 0) as room,
             row_number() over (order by w.refilled_at nulls first, c.merchant_id) as ord
           from ontraport_configs c
-          ${only ? sql`join ${only} o on o.merchant_id = c.merchant_id` : sql``}
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
           -- Requests in flight per store: one pass over the small partial index of 'sending' rows.
           left join (select s.merchant_id, count(*)::int as n from transmissions s where s.status = 'sending' group by s.merchant_id) f on f.merchant_id = c.merchant_id
@@ -540,14 +490,7 @@ function claimCtes(o: ClaimOptions) {
             select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
           ) r join tokens k on k.merchant_id = r.merchant_id
           where r.k <= k.granted
-        )`;
-}
-
-/** The claim's last step: the granted rows move to 'sending' under this worker's lease, and come back to be sent. */
-function claimUpdate(o: ClaimOptions) {
-  const nowIso = o.now.toISOString();
-  const leaseIso = new Date(o.now.getTime() + o.leaseMs).toISOString();
-  return sql`
+        )
         update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${o.workerId}, updated_at = ${nowIso}::timestamptz
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
@@ -604,8 +547,8 @@ export interface AttemptResult {
  * Only rows this worker still holds are moved (a row whose lease ran out belongs to someone else now).
  * A delivered Sale releases its order's held transmissions in the same statement.
  */
-export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Date, workerId: string, chain?: ChainOptions): Promise<Claimed[]> {
-  if (!unordered.length) return [];
+export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Date, workerId: string): Promise<void> {
+  if (!unordered.length) return;
   const results = [...unordered].sort((a, b) => (a.t.merchant_id < b.t.merchant_id ? -1 : a.t.merchant_id > b.t.merchant_id ? 1 : 0));
   const nowIso = now.toISOString();
   // Every attempt row, and the delivered rows' new status, in one statement: the values travel as one
@@ -632,8 +575,8 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       delivered: outcome.kind === "delivered",
     })),
   );
-  const recordCtes = sql`
-    v as (
+  const recordAll = sql`
+    with v as (
       select * from json_to_recordset(${rows}::json) as v(id uuid, merchant_id text, order_id text, attempt_no int, started_at timestamptz, duration_ms int,
         status_code int, request_head text, xml text, body text, error text, outcome text, delivered boolean, steps jsonb, rest_state jsonb, protocol text)
     ),
@@ -647,8 +590,7 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
       update transmissions h set status = 'pending', next_attempt_at = ${nowIso}::timestamptz, last_error = null, end_reason = null, updated_at = ${nowIso}::timestamptz
       from (select distinct merchant_id, order_id from v where v.delivered and v.order_id is not null) s
       where h.merchant_id = s.merchant_id and h.order_id = s.order_id and h.status = 'held'
-    )`;
-  const recordUpdate = sql`
+    )
     update transmissions t set status = 'delivered', delivered_at = ${nowIso}::timestamptz, last_error = null, end_reason = null, attempts = t.attempts + 1,
       outcome_unknown = false, throttled_since = null, rest_state = coalesce(v.rest_state, t.rest_state), protocol = v.protocol::ontraport_protocol,
       last_status_code = v.status_code, last_response_body = v.body, lease_until = null, locked_by = null, updated_at = ${nowIso}::timestamptz
@@ -658,27 +600,14 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
     -- A row taken over meanwhile (its lease ran out while this answer was on the way) and not yet sent
     -- again is delivered all the same: ONTRAPORT has it.
     where v.delivered and t.id = v.id and ((t.status = 'sending' and t.locked_by = ${workerId}) or (t.status = 'pending' and t.outcome_unknown)) is true`;
-  const recordAll = sql`with ${recordCtes} ${recordUpdate}`;
   // A key proved good, or any answer other than delivered, also moves the merchant's config or rate
   // window: then everything goes in one transaction.
   const keys = new Map<string, AttemptResult>();
   for (const r of results) if (r.outcome.kind === "delivered" && r.t.key_status !== "valid") keys.set(`${r.t.merchant_id}\n${r.t.api_key_ciphertext}`, r);
   const others = results.filter((r) => r.outcome.kind !== "delivered");
   if (!keys.size && !others.length) {
-    if (!chain) {
-      await executeHot(db, recordAll);
-      return [];
-    }
-    // Every answer delivered: the same statement claims these stores' next rows (each store's row in
-    // flight is the one this statement finishes, which its snapshot still counts as 'sending').
-    return executeHot<Claimed>(
-      db,
-      sql`with ${recordCtes},
-        done as (${recordUpdate} returning t.merchant_id),
-        finishing as (select merchant_id, count(*)::int as finishing from done group by merchant_id),
-        ${claimCtes({ ...chain, now, workerId, only: "finishing" })}
-        ${claimUpdate({ ...chain, now, workerId })}`,
-    );
+    await executeHot(db, recordAll);
+    return;
   }
   // Merchant by merchant, and within a merchant its config row before its rate-window row, so two
   // recording transactions always take these locks in the same order.
@@ -692,14 +621,6 @@ export async function finishAttempts(db: Db, unordered: AttemptResult[], now: Da
           where merchant_id = ${r.t.merchant_id} and api_key_ciphertext = ${r.t.api_key_ciphertext}`);
       else await applyOutcome(tx, r, now, workerId);
   });
-  return [];
-}
-
-/** Chained claim: when a group's answers were all delivered, the recording statement also claims those stores' next rows. */
-export interface ChainOptions {
-  want: number;
-  perStore: number;
-  leaseMs: number;
 }
 
 function storableOrNull(s: string | null): string | null {

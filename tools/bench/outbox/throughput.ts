@@ -75,7 +75,7 @@ export const throughputBenchmark: Benchmark = {
         const n = each * storeCount;
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklogs(f.t.db, stores, each);
-        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch, chain: process.env.BENCH_CHAIN !== "0" });
+        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch });
         const started = performance.now();
         await worker.start();
         // A worker that delivers nothing for 15 s while work is due has stalled: say so, do not wait forever.
