@@ -100,6 +100,13 @@ test.describe("as admin", () => {
     await form.getByLabel("Theme code").fill(code);
     await form.getByRole("button", { name: "Add theme" }).click();
     await expect(form.getByRole("status")).toContainText(`Theme ${code} added`);
+    // A refused rename (an empty name) puts focus on the field, whose error is its description.
+    const nameField = page.getByLabel(`Name of ${code}`);
+    await nameField.fill("");
+    await page.getByRole("button", { name: `Rename ${code}` }).click();
+    await expect(nameField).toBeFocused();
+    await expect(nameField).toHaveAttribute("aria-invalid", "true");
+    await expect(nameField).toHaveAccessibleDescription(/\S/);
     await page.getByLabel(`Name of ${code}`).fill("Spring sale");
     await page.getByRole("button", { name: `Rename ${code}` }).click();
     await expect(page.getByText(`Theme ${code} renamed to Spring sale.`)).toBeVisible();

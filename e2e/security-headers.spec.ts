@@ -55,7 +55,7 @@ test.describe("the dashboard runs under the CSP", () => {
     page.on("console", (m) => {
       if (m.type() === "error" && /Content.Security.Policy|CSP/i.test(m.text())) violations.push(m.text());
     });
-    await page.goto("/configuration/external-integrations/ontraport");
+    await page.goto("/configuration/external-integrations/ontraport/log");
     await expect(page.getByRole("heading", { name: "Transmission Log" })).toBeVisible();
     await page.goto("/orders");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

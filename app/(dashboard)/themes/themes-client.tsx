@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { toast } from "sonner";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { Button } from "@/components/ui/button";
@@ -29,13 +29,18 @@ export function AddThemeForm() {
 
 export function RenameThemeForm({ id, code, name }: { id: string; code: string; name: string }) {
   const { state, formAction, pending } = useFormAction(renameThemeAction);
+  const input = useRef<HTMLInputElement>(null);
+  const error = state.fieldErrors?.name ?? (state.fieldErrors ? undefined : state.error);
   useEffect(() => {
     if (state.ok && state.message) toast.success(state.message);
+    // A one-field form has no error summary: a refusal puts focus on the field, whose error is its
+    // description, so a screen reader reads it once.
+    else if (state.error) input.current?.focus();
   }, [state]);
   return (
     <form action={formAction} noValidate className="flex items-start gap-2">
       <input type="hidden" name="id" value={id} />
-      <TextField label={`Name of ${code}`} name="name" defaultValue={state.values?.name ?? name} error={state.fieldErrors?.name ?? (state.fieldErrors ? undefined : state.error)} className="w-64 [&>label]:sr-only" />
+      <TextField ref={input} label={`Name of ${code}`} name="name" defaultValue={state.values?.name ?? name} error={error} className="w-64 [&>label]:sr-only" />
       <Button type="submit" variant="secondary" size="sm" pending={pending} className="mt-1" aria-label={`Rename ${code}`}>
         Rename
       </Button>
