@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
+import { useActionState, useEffect } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { Button } from "@/components/ui/button";
@@ -8,12 +8,11 @@ import { ErrorSummary } from "@/components/ui/error-summary";
 import { FormMessage, SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { UnsavedChangesGuard } from "@/components/ui/unsaved-changes";
 import type { ActionState } from "@/lib/actions";
-import { lazyZodResolver } from "@/components/ui/lazy-resolver";
+import { lazyZodResolver, useBrowserCheck } from "@/components/ui/browser-check";
 import { FREQUENCIES } from "@/lib/items/frequencies";
 import type { itemSchema } from "@/lib/items/schema";
 import { saveItem } from "./actions";
 
-const NO_ERRORS: Record<string, string> = {};
 
 export interface ItemFormValues {
   id?: string;
@@ -30,13 +29,6 @@ export interface ItemFormValues {
 // The server's schema, loaded on the first submit (keeps zod out of the page's first load).
 const itemResolver = lazyZodResolver(() => import("@/lib/items/schema").then((m) => m.itemSchema));
 
-/** Browser errors from react-hook-form, as the server's fieldErrors are: name → message. */
-function messagesOf(errors: Record<string, { message?: unknown } | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(errors)) if (typeof v?.message === "string") out[k] = v.message;
-  return out;
-}
-
 /**
  * The item editor. On submit the browser checks the fields with the server's own zod schema
  * (lib/items/schema.ts) and focuses the first invalid one; a valid form goes to the saveItem server
@@ -45,8 +37,6 @@ function messagesOf(errors: Record<string, { message?: unknown } | undefined>): 
  */
 export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readOnly: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(saveItem, {});
-  // Which errors are current: the browser's after it refused, else the server's last answer.
-  const [refusedInBrowser, setRefusedInBrowser] = useState(false);
   const v = state.values ?? {};
   const val = (k: keyof ItemFormValues) => (v[k] ?? initial[k] ?? "") as string;
   const rows = initial.customFields.filter(([k]) => k !== "oapProductid" && k !== "oapTags");
@@ -68,27 +58,14 @@ export function ItemForm({ initial, readOnly }: { initial: ItemFormValues; readO
   const form = useForm({ resolver: itemResolver, defaultValues: defaults, shouldFocusError: true });
   const { register, formState, reset, getValues } = form;
   const kind = useWatch({ control: form.control, name: "kind" });
-  const browserErrors = messagesOf(formState.errors);
-  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
-  const f = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
+  // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
+  const { submit, errors: f, refusedInBrowser } = useBrowserCheck({ handleSubmit: form.handleSubmit, browserErrors: formState.errors, formAction, pending, state });
   const dirtyCount = Object.keys(formState.dirtyFields).length;
 
   useEffect(() => {
     // Saved: what is on screen is now the saved item (nothing unsaved).
     if (state.ok) reset(getValues());
   }, [state, reset, getValues]);
-
-  // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    const el = e.currentTarget;
-    void form.handleSubmit(
-      () => {
-        setRefusedInBrowser(false);
-        startTransition(() => formAction(new FormData(el)));
-      },
-      () => setRefusedInBrowser(true),
-    )(e);
-  };
 
   return (
     <form action={formAction} onSubmit={submit} noValidate className="space-y-5">

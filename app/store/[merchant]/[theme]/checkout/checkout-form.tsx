@@ -1,15 +1,14 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useState, type FormEvent } from "react";
+import { useActionState, useEffect } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { ErrorSummary } from "@/components/ui/error-summary";
 import { TextField } from "@/components/ui/field";
 import type { ActionState } from "@/lib/actions";
-import { lazyZodResolver } from "@/components/ui/lazy-resolver";
+import { lazyZodResolver, useBrowserCheck } from "@/components/ui/browser-check";
 import { checkout } from "../actions";
 
-const NO_ERRORS: Record<string, string> = {};
 
 const CHOICES = [
   { value: "card", label: "Credit card", help: "Charged now." },
@@ -29,8 +28,6 @@ const checkoutResolver = lazyZodResolver(() => import("@/lib/store/checkout-sche
 export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartEmpty }: { merchant: string; theme: string; checkoutKey: string; hasRecurring: boolean; cartEmpty: boolean }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(checkout, {});
   const v = state.values ?? {};
-  // Which errors are current: the browser's after it refused, else the server's last answer.
-  const [refusedInBrowser, setRefusedInBrowser] = useState(false);
   const form = useForm({
     resolver: checkoutResolver,
     defaultValues: {
@@ -53,21 +50,8 @@ export function CheckoutForm({ merchant, theme, checkoutKey, hasRecurring, cartE
   });
   const { register, formState } = form;
   const choice = useWatch({ control: form.control, name: "paymentChoice" });
-  const browserErrors: Record<string, string> = {};
-  for (const [k, e] of Object.entries(formState.errors)) if (typeof e?.message === "string") browserErrors[k] = e.message;
-  // While a save is on its way the last answer's errors are put away (they may be fixed by now).
-  const f: Record<string, string | undefined> = refusedInBrowser ? browserErrors : pending ? NO_ERRORS : (state.fieldErrors ?? NO_ERRORS);
   // The browser checks first (focusing the first invalid field); a valid form goes to the server action.
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    const el = e.currentTarget;
-    void form.handleSubmit(
-      () => {
-        setRefusedInBrowser(false);
-        startTransition(() => formAction(new FormData(el)));
-      },
-      () => setRefusedInBrowser(true),
-    )(e);
-  };
+  const { submit, errors: f, refusedInBrowser } = useBrowserCheck({ handleSubmit: form.handleSubmit, browserErrors: formState.errors, formAction, pending, state });
   const receiptPath = (state.data as { receiptPath?: string } | undefined)?.receiptPath;
   useEffect(() => {
     // A full page load, not a router transition, so the receipt (and its pixel) renders once.
