@@ -24,7 +24,8 @@ import { failLongPaused, pausedReason } from "./stale-key";
 // its one slot, never the others'. Claims take stores least recently served first, so they take turns.
 //
 // Each claim is one statement: due rows (FOR UPDATE SKIP LOCKED) of stores with nothing in flight and a
-// rate-limit token, moved to 'sending' under this worker's lease. Each answer is recorded as soon as
+// rate-limit token, moved to 'sending' under this worker's lease. Two claims run side by side, each over
+// its own half of the stores (claim lanes), so a store freed while one claim runs does not wait for it. Each answer is recorded as soon as
 // it arrives (group commit), in the same transaction that moves the transmission's status.
 // Any number of workers, in any number of processes, can share one PostgreSQL.
 
@@ -40,6 +41,8 @@ export interface WorkerOptions {
   perStore?: number;
   /** Rows one claim statement takes at most (default 100). */
   claimBatch?: number;
+  /** Claim statements run side by side, each over its own share of the stores (default CLAIM_LANES, 2). */
+  claimLanes?: number;
   /** How long a claim holds a row; a crashed worker's rows are taken over after it. Must exceed the timeout. */
   leaseMs?: number;
   timeoutMs?: number;
@@ -85,9 +88,23 @@ interface Claimed {
 /** Recording statements a worker runs side by side. */
 export const MAX_FLUSHES = 2;
 
-/** Connections a standalone worker needs: claims, recording statements, dispatch, housekeeping and heartbeats. */
+/**
+ * Claim statements a worker runs side by side (default 2). Each claims only its own share of the stores
+ * (by a hash of the merchant id), so two of them never claim for the same store: one request in flight
+ * per store holds, and a store freed while one claim runs is taken by the next claim of its share
+ * instead of waiting for the whole claim in progress.
+ */
+export const CLAIM_LANES = 2;
+
+/** Connections a standalone worker needs: claims (housekeeping runs on a claim's turn), recording statements, dispatch and heartbeats. */
 export function workerPoolSize(): number {
-  return MAX_FLUSHES + 4;
+  return CLAIM_LANES + MAX_FLUSHES + 2;
+}
+
+/** A claim lane: the stores whose merchant id hashes to `k` modulo `n`. */
+interface Lane {
+  k: number;
+  n: number;
 }
 
 const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_status", "affiliate"]);
@@ -114,6 +131,8 @@ export class OutboxWorker {
   private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
   /** Recording statements running now. */
   private flushing = 0;
+  /** Free places that claims running now may fill. */
+  private reserved = 0;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -124,6 +143,7 @@ export class OutboxWorker {
       concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
       perStore: Math.max(1, opts.perStore ?? 1),
       claimBatch: Math.max(1, opts.claimBatch ?? 100),
+      claimLanes: Math.max(1, Math.floor(opts.claimLanes ?? CLAIM_LANES)),
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       pollMs: opts.pollMs ?? 1000,
@@ -191,29 +211,44 @@ export class OutboxWorker {
     });
   }
 
-  /** Claims while slots are free; each send runs on its own and frees its slot when recorded. */
+  /** Claims while slots are free, in `claimLanes` lanes side by side; each send runs on its own and frees its slot when recorded. */
   private async pump(): Promise<void> {
+    const n = this.o.claimLanes;
+    await Promise.all(Array.from({ length: n }, (_, k) => this.lane(n > 1 ? { k, n } : undefined)));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async lane(lane: Lane | undefined): Promise<void> {
     while (this.running) {
       const seen = this.wakeSeq;
       let more = false;
       try {
-        more = await this.fill();
+        more = await this.fill(lane);
       } catch (e) {
         this.o.log(`outbox worker: ${errorText(e)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
       if (!more && this.running && seen === this.wakeSeq) await this.waitForWake();
     }
-    await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Housekeeping, then one claim into the free slots. Returns whether another claim right away may find more. */
-  private async fill(): Promise<boolean> {
+  /**
+   * Housekeeping, then one claim (of this lane's stores) into the free slots, which it reserves while it
+   * runs so that lanes together never claim more than the slots. Returns whether another claim right
+   * away may find more.
+   */
+  private async fill(lane?: Lane): Promise<boolean> {
     const now = await this.housekeeping();
-    const free = this.o.concurrency - this.inFlight.size;
+    const free = this.o.concurrency - this.inFlight.size - this.reserved;
     if (free <= 0) return false;
     const want = Math.min(free, this.o.claimBatch);
-    const rows = await this.claim(now, want);
+    this.reserved += want;
+    let rows: Claimed[];
+    try {
+      rows = await this.claim(now, want, lane);
+    } finally {
+      this.reserved -= want;
+    }
     for (const t of rows) this.launch(t);
     return rows.length === want && this.inFlight.size < this.o.concurrency;
   }
@@ -329,9 +364,9 @@ export class OutboxWorker {
     return this.dispatching;
   }
 
-  /** One claim statement (claimStatement, below) into `want` free places. */
-  private async claim(now: Date, want: number): Promise<Claimed[]> {
-    return executeHot<Claimed>(this.o.db, claimStatement({ now, want, perStore: this.o.perStore, leaseMs: this.o.leaseMs, workerId: this.id }));
+  /** One claim statement (claimStatement, below) into `want` free places, of all stores or of one lane's. */
+  private async claim(now: Date, want: number, lane?: Lane): Promise<Claimed[]> {
+    return executeHot<Claimed>(this.o.db, claimStatement({ now, want, perStore: this.o.perStore, leaseMs: this.o.leaseMs, workerId: this.id, lane }));
   }
 
   private key(ciphertext: string): string {
@@ -433,36 +468,51 @@ export class OutboxWorker {
  * flight; the least recently served come first. Each gives its oldest due rows that do not wait behind
  * an earlier transmission of the same order; the rows that get a token move to 'sending' under the lease.
  */
-export function claimStatement(o: { now: Date; want: number; perStore: number; leaseMs: number; workerId: string }) {
+export function claimStatement(o: { now: Date; want: number; perStore: number; leaseMs: number; workerId: string; lane?: Lane }) {
   const { now, want, perStore } = o;
   const nowIso = now.toISOString();
   const leaseIso = new Date(now.getTime() + o.leaseMs).toISOString();
   const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
   return sql`
-        with eligible as (
-          select c.merchant_id, ${perStore}::int - coalesce(f.n, 0) as room,
-            row_number() over (order by w.refilled_at nulls first, c.merchant_id) as ord
+        -- Stores in turn, least recently served first. The ranking reads only the small config and
+        -- rate-window tables ("offset 0" keeps the checks below out of it); the checks that probe
+        -- transmissions (something due, room for another request) then run store by store in that
+        -- order, and stop once the claim has enough stores. Stores in flight were served last, so
+        -- they come last and are rarely probed at all.
+        with ranked as (
+          select c.merchant_id, w.refilled_at
           from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
-          -- Requests in flight per store: one pass over the small partial index of 'sending' rows.
-          left join (select s.merchant_id, count(*)::int as n from transmissions s where s.status = 'sending' group by s.merchant_id) f on f.merchant_id = c.merchant_id
           where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
-            -- Only stores with something due (off the partial index): a store with nothing to send must
-            -- never take a place that a store with work could have.
-            and exists (select 1 from transmissions d where d.merchant_id = c.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
-              order by d.next_attempt_at, d.seq limit 1)
+            -- This lane's share of the stores (every store when the claim has no lane).
+            and (hashtext(c.merchant_id) & 2147483647) % ${o.lane?.n ?? 1}::int = ${o.lane?.k ?? 0}::int
             and (w.merchant_id is null or (
               (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
               and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
+          order by w.refilled_at nulls first, c.merchant_id
+          offset 0
+        ),
+        eligible as (
+          select r.merchant_id, f.room, row_number() over (order by r.refilled_at nulls first, r.merchant_id) as ord
+          from ranked r
+          -- Room for more requests: this store's rows in flight, off the small partial index of 'sending' rows.
+          cross join lateral (select ${perStore}::int - count(*)::int as room from transmissions s where s.merchant_id = r.merchant_id and s.status = 'sending') f
+          where f.room > 0
+            -- Only stores with something due (off the partial index): a store with nothing to send must
+            -- never take a place that a store with work could have.
+            and exists (select 1 from transmissions d where d.merchant_id = r.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
+              order by d.next_attempt_at, d.seq limit 1)
+          order by r.refilled_at nulls first, r.merchant_id
+          -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
+          -- same order yields nothing, and must not leave the claim empty.
+          limit ${want * 4}
         ),
         -- Per store, its oldest due rows straight off the partial index (no lock yet), ranked so a
         -- claim takes one row of each store before a second of any.
         cand as (
           select d.id, d.next_attempt_at, d.seq, e.ord,
             row_number() over (partition by e.merchant_id order by d.next_attempt_at, d.seq) as rn
-          -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
-          -- same order yields nothing, and must not leave the claim empty.
-          from (select merchant_id, room, ord from eligible where room > 0 order by ord limit ${want * 4}) e
+          from eligible e
           cross join lateral (
             select t.id, t.next_attempt_at, t.seq from transmissions t
             where t.merchant_id = e.merchant_id and t.status = 'pending' and t.next_attempt_at <= ${nowIso}::timestamptz

@@ -1,0 +1,75 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { executeHot, rowsOf } from "@/lib/db/client";
+import { testBackends } from "@/tools/testing/db";
+import { useEngineHarness } from "@/tools/testing/engine";
+import { apiMerchant, placeOrder } from "@/tools/testing/ontraport";
+import type { DeliveryRequest, DeliveryResponse } from "../xml/deliver";
+import { dispatchAll } from "./dispatch";
+import { claimStatement } from "./worker";
+
+// Claim lanes: a worker runs two claims side by side, each over its own share of the stores, so a store
+// freed while one claim runs does not wait for it. The shares never overlap (one request in flight per
+// store holds), together they cover every store, and the lanes together never claim more than the
+// worker's free places.
+
+const STORES = Array.from({ length: 12 }, (_, i) => `LANE${String(i).padStart(2, "0")}`);
+
+describe.each(testBackends())("claim lanes on %s", (kind) => {
+  const h = useEngineHarness(kind);
+
+  async function stores(ordersEach: number) {
+    for (const s of STORES) await apiMerchant(h.t.db, s, { key: `key-${s}`, rateLimitPerMinute: 1_000_000 });
+    for (let i = 0; i < ordersEach; i++) for (const s of STORES) await placeOrder(h.t.db, s);
+    await dispatchAll(h.t.db, { now: h.now });
+  }
+
+  it("splits the stores between the lanes: no store in two, every store in one", async () => {
+    await stores(1);
+    const claimed = async (k: number) =>
+      (await executeHot<{ merchant_id: string }>(h.t.db, claimStatement({ now: h.now, want: 100, perStore: 1, leaseMs: 60_000, workerId: `lane-${k}`, lane: { k, n: 2 } }))).map((r) => r.merchant_id);
+    const first = await claimed(0);
+    const second = await claimed(1);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(first.filter((m) => second.includes(m))).toEqual([]);
+    expect([...first, ...second].sort()).toEqual(STORES);
+  });
+
+  it("never has more requests in flight than the worker's places, nor two of one store, and keeps each store's order", { timeout: 60_000 }, async () => {
+    await stores(3);
+    let open = 0;
+    let mostOpen = 0;
+    const openPerStore = new Map<string, number>();
+    let mostPerStore = 0;
+    const sent: DeliveryRequest[] = [];
+    const send = async (r: DeliveryRequest): Promise<DeliveryResponse> => {
+      open += 1;
+      mostOpen = Math.max(mostOpen, open);
+      openPerStore.set(r.apiKey, (openPerStore.get(r.apiKey) ?? 0) + 1);
+      mostPerStore = Math.max(mostPerStore, openPerStore.get(r.apiKey)!);
+      sent.push(r);
+      await new Promise((res) => setTimeout(res, 15));
+      open -= 1;
+      openPerStore.set(r.apiKey, openPerStore.get(r.apiKey)! - 1);
+      return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 15, error: null };
+    };
+    // Three places for twelve stores in two lanes: each lane alone would fill all three.
+    const worker = h.newWorker({ concurrency: 3, claimLanes: 2, send, pollMs: 50 });
+    await worker.start();
+    const total = STORES.length * 3;
+    const delivered = async () => Number(rowsOf<{ n: number }>(await h.t.db.execute(sql`select count(*)::int as n from transmissions where status = 'delivered'`))[0]!.n);
+    for (let i = 0; i < 1000 && (await delivered()) < total; i++) await new Promise((r) => setTimeout(r, 20));
+    await worker.stop();
+    expect(await delivered()).toBe(total);
+    expect(sent).toHaveLength(total);
+    expect(mostOpen).toBeLessThanOrEqual(3);
+    expect(mostPerStore).toBe(1);
+    const bySeq = rowsOf<{ id: string; merchant_id: string }>(await h.t.db.execute(sql`select id, merchant_id from transmissions order by seq`));
+    for (const s of STORES)
+      expect(
+        sent.filter((r) => r.apiKey === `key-${s}`).map((r) => r.transmissionId),
+        s,
+      ).toEqual(bySeq.filter((r) => r.merchant_id === s).map((r) => r.id));
+  });
+});
