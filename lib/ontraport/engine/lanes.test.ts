@@ -54,8 +54,9 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
       openPerStore.set(r.apiKey, openPerStore.get(r.apiKey)! - 1);
       return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 15, error: null };
     };
-    // Three places for twelve stores in two lanes: each lane alone would fill all three.
-    const worker = h.newWorker({ concurrency: 3, claimLanes: 2, send, pollMs: 50 });
+    // Three places for twelve stores in two lanes: each lane alone would fill all three. Real time:
+    // "least recently served" is told apart by when each store was served.
+    const worker = h.newWorker({ concurrency: 3, claimLanes: 2, send, pollMs: 50, clock: () => new Date() });
     await worker.start();
     const total = STORES.length * 3;
     const delivered = async () => Number(rowsOf<{ n: number }>(await h.t.db.execute(sql`select count(*)::int as n from transmissions where status = 'delivered'`))[0]!.n);
@@ -71,5 +72,9 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
         sent.filter((r) => r.apiKey === `key-${s}`).map((r) => r.transmissionId),
         s,
       ).toEqual(bySeq.filter((r) => r.merchant_id === s).map((r) => r.id));
+    // Places are scarce (twelve stores with work, three places): stores take turns strictly, least
+    // recently served first, across both halves: each round of twelve sends serves every store once.
+    const order = sent.map((r) => r.apiKey);
+    for (let round = 0; round < 3; round++) expect(new Set(order.slice(round * 12, round * 12 + 12)).size, `round ${round + 1}: ${order.join(" ")}`).toBe(12);
   });
 });

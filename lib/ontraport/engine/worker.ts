@@ -107,6 +107,8 @@ interface Lane {
   n: number;
 }
 
+type RecordGroup = Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }>;
+
 const SENDABLE: ReadonlySet<string> = new Set(["sale", "refund", "auto_order_status", "affiliate"]);
 
 export class OutboxWorker {
@@ -128,11 +130,19 @@ export class OutboxWorker {
   private inFlight = new Set<Promise<void>>();
   /** Deliveries finished by this worker (any outcome), for benchmarks. */
   finished = 0;
-  private recordQueue: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private recordQueue: RecordGroup = [];
   /** Recording statements running now. */
   private flushing = 0;
   /** Free places that claims running now may fill. */
   private reserved = 0;
+  /** Per lane: its last claim found fewer rows than places (see setSpare). */
+  private laneShort: boolean[];
+  /** Places are spare: every lane's last claim was short, so no store waits for a place. */
+  private spare = false;
+  /** Claim statements running now, whether one of them is over every store, and whether a lane waits for them. */
+  private claiming = 0;
+  private claimingAll = false;
+  private claimWaiting = false;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -155,6 +165,7 @@ export class OutboxWorker {
       listen: opts.listen ?? true,
       log: opts.log ?? (() => {}),
     };
+    this.laneShort = Array.from({ length: this.o.claimLanes }, () => false);
     if (this.o.leaseMs <= this.o.timeoutMs) throw new Error("leaseMs must be longer than timeoutMs, or a slow send could be claimed twice");
   }
 
@@ -233,24 +244,61 @@ export class OutboxWorker {
   }
 
   /**
-   * Housekeeping, then one claim (of this lane's stores) into the free slots, which it reserves while it
-   * runs so that lanes together never claim more than the slots. Returns whether another claim right
-   * away may find more.
+   * Housekeeping, then one claim into the free slots, which it reserves while it runs so that lanes
+   * together never claim more than the slots. While places are spare each lane claims its own stores;
+   * while they are scarce only the first lane claims, over every store, so stores take turns strictly
+   * least recently served first. Returns whether another claim right away may find more.
    */
   private async fill(lane?: Lane): Promise<boolean> {
     const now = await this.housekeeping();
-    const free = this.o.concurrency - this.inFlight.size - this.reserved;
-    if (free <= 0) return false;
-    const want = Math.min(free, this.o.claimBatch);
+    if (lane && lane.k > 0 && !this.spare) return false;
+    const available = this.o.concurrency - this.inFlight.size;
+    if (available <= 0) {
+      // Every place taken: stores may be waiting for one.
+      this.setSpare(undefined, false);
+      return false;
+    }
+    const claimLane = this.spare ? lane : undefined;
+    // A claim over every store never runs beside another claim: both could pick the same store.
+    if (this.claimingAll || (!claimLane && this.claiming > 0)) {
+      this.claimWaiting = true;
+      return false;
+    }
+    // A lane claims its share of the places, so one lane's claim never leaves the other none.
+    const share = claimLane ? Math.ceil(available / claimLane.n) : available;
+    const want = Math.min(share, available - this.reserved, this.o.claimBatch);
+    if (want <= 0) return false;
     this.reserved += want;
+    this.claiming += 1;
+    this.claimingAll = !claimLane;
     let rows: Claimed[];
     try {
-      rows = await this.claim(now, want, lane);
+      rows = await this.claim(now, want, claimLane);
     } finally {
       this.reserved -= want;
+      this.claiming -= 1;
+      this.claimingAll = false;
+      if (this.claimWaiting) {
+        this.claimWaiting = false;
+        this.nudge();
+      }
     }
+    this.setSpare(claimLane, rows.length < want);
     for (const t of rows) this.launch(t);
     return rows.length === want && this.inFlight.size < this.o.concurrency;
+  }
+
+  /**
+   * Records whether a claim found fewer rows than it had places for (of one lane's stores, or of all).
+   * Places are spare when every lane's last claim was short: then no store waits for a place.
+   */
+  private setSpare(lane: Lane | undefined, short: boolean): void {
+    const was = this.spare;
+    if (lane) this.laneShort[lane.k] = short;
+    else this.laneShort.fill(short);
+    this.spare = this.laneShort.every(Boolean);
+    // The other lanes sat out while places were scarce: wake them.
+    if (this.spare && !was) this.nudge();
   }
 
   private launch(t: Claimed): Promise<void> {
@@ -315,7 +363,7 @@ export class OutboxWorker {
     }
   }
 
-  private async flushGroup(group: Array<{ r: AttemptResult; resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
+  private async flushGroup(group: RecordGroup): Promise<void> {
     try {
       await finishAttempts(this.o.db, group.map((g) => g.r), this.o.clock(), this.id);
       this.finished += group.length;

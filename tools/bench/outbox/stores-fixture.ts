@@ -83,6 +83,13 @@ export function loadAvg(): string {
   return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }
 
+/** CPU time used by the whole machine so far (every process, every core), in ms, from /proc/stat (USER_HZ 100). */
+export function machineCpuMs(): number {
+  const [, ...fields] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10;
+}
+
 export interface Sample {
   at: number;
   delivered: number;

@@ -1,3 +1,4 @@
+import os from "node:os";
 import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, rowsOf, type Db } from "@/lib/db/client";
@@ -7,7 +8,7 @@ import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
 import { startReceiver } from "./receiver";
-import { createStores, insertBacklogs, loadAvg, storeId } from "./stores-fixture";
+import { createStores, insertBacklogs, loadAvg, machineCpuMs, storeId } from "./stores-fixture";
 
 /** pg-boss's side of "the same deliveries": each answer's attempt row and the transmission's new status, in one statement, as the worker's recording does. */
 async function recordLikeCartlink(db: Db, answers: Array<{ request: DeliveryRequest; startedAt: Date; response: DeliveryResponse }>): Promise<void> {
@@ -76,6 +77,7 @@ export const throughputBenchmark: Benchmark = {
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklogs(f.t.db, stores, each);
         const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch });
+        const cpu = machineCpuMs();
         const started = performance.now();
         await worker.start();
         // A worker that delivers nothing for 15 s while work is due has stalled: say so, do not wait forever.
@@ -87,10 +89,11 @@ export const throughputBenchmark: Benchmark = {
           else if (performance.now() - lastMove > 15_000) break;
         }
         const seconds = (lastMove - started) / 1000;
+        const cpuMs = machineCpuMs() - cpu;
         const finished = worker.finished;
         await worker.stop();
         if (finished < n) stalls.push(`cartlink stalled at ${finished} of ${n} (claimBatch ${claimBatch})`);
-        return finished / seconds;
+        return { rate: finished / seconds, cpuPerDelivery: cpuMs / finished, busy: cpuMs / 1000 / seconds };
       };
       // pg-boss fetches in batches and completes in bulk; per batch, one statement records each attempt
       // and the transmission's new status in the same transmissions table, as cartlink's worker does.
@@ -104,6 +107,7 @@ export const throughputBenchmark: Benchmark = {
         const rows = rowsOf<{ id: string; merchant_id: string; payload: string }>(await f.t.db.execute(sql`select id, merchant_id, payload from transmissions order by seq`));
         for (let i = 0; i < rows.length; i += 1000) await boss.insert(queue, rows.slice(i, i + 1000).map((r) => ({ data: { id: r.id, xml: r.payload } })));
         let done = 0;
+        const cpu = machineCpuMs();
         const started = performance.now();
         await Promise.all(
           Array.from({ length: loops }, async () => {
@@ -130,7 +134,9 @@ export const throughputBenchmark: Benchmark = {
             }
           }),
         );
-        return n / ((performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
+        const cpuMs = machineCpuMs() - cpu;
+        return { rate: n / seconds, cpuPerDelivery: cpuMs / n, busy: cpuMs / 1000 / seconds };
       };
       // An untimed warm-up of each (a fifth of a run): the first run of a process otherwise also pays for
       // JIT compilation, the first plans and connections (it came out 30-40% lower than the next ones).
@@ -140,29 +146,31 @@ export const throughputBenchmark: Benchmark = {
         await bossRun(Math.max(1, Math.round(perStore / 5)));
         stalls.length = 0;
       }
-      const results: Array<{ cartlink: number; boss: number; load: string }> = [];
+      type Run = { rate: number; cpuPerDelivery: number; busy: number };
+      const results: Array<{ cartlink: Run; boss: Run; load: string }> = [];
       for (let r = 0; r < rounds; r++) {
         ctx.log(`throughput: round ${r + 1} of ${rounds} (${n} deliveries each) ...`);
         const load = loadAvg();
         // Alternate who goes first, so a change in the machine's load does not always favour one.
-        let cartlink: number, bossRate: number;
+        let cartlink: Run, boss: Run;
         if (r % 2 === 0) {
           cartlink = await cartlinkRun();
-          bossRate = await bossRun();
+          boss = await bossRun();
         } else {
-          bossRate = await bossRun();
+          boss = await bossRun();
           cartlink = await cartlinkRun();
         }
-        results.push({ cartlink, boss: bossRate, load });
+        results.push({ cartlink, boss, load });
       }
-      const ratios = results.map((x) => x.cartlink / x.boss).sort((a, b) => a - b);
+      const ratios = results.map((x) => x.cartlink.rate / x.boss.rate).sort((a, b) => a - b);
+      const cpu = (x: Run) => `/s   (${x.cpuPerDelivery.toFixed(3)} ms of CPU a delivery, machine ${Math.round(x.busy * 100)} % busy of ${os.cpus().length * 100} %)`;
       return {
         metrics: [
           { label: "deliveries per run", value: n, unit: `(${storeCount} stores x ${perStore})` },
           ...results.flatMap((x, i) => [
-            { label: `round ${i + 1}: cartlink (defaults, claimBatch ${claimBatch})`, value: Math.round(x.cartlink), unit: `/s   (load ${x.load})` },
-            { label: `round ${i + 1}: pg-boss (${loops} x ${batchSize})`, value: Math.round(x.boss), unit: "/s" },
-            { label: `round ${i + 1}: ratio cartlink / pg-boss`, value: +(x.cartlink / x.boss).toFixed(2), target: ">= 1" },
+            { label: `round ${i + 1}: cartlink (defaults, claimBatch ${claimBatch})`, value: Math.round(x.cartlink.rate), unit: `${cpu(x.cartlink)}, load ${x.load}` },
+            { label: `round ${i + 1}: pg-boss (${loops} x ${batchSize})`, value: Math.round(x.boss.rate), unit: cpu(x.boss) },
+            { label: `round ${i + 1}: ratio cartlink / pg-boss`, value: +(x.cartlink.rate / x.boss.rate).toFixed(2), target: ">= 1" },
           ]),
           { label: "median ratio", value: +ratios[Math.floor(ratios.length / 2)]!.toFixed(2), target: ">= 1" },
         ],
