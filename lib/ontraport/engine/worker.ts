@@ -522,12 +522,13 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
   const leaseIso = new Date(now.getTime() + o.leaseMs).toISOString();
   const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
   return sql`
-        -- Stores in turn, least recently served first. The ranking reads only the small config and
-        -- rate-window tables ("offset 0" keeps the checks below out of it); the checks that probe
-        -- transmissions (something due, room for another request) then run store by store in that
-        -- order, and stop once the claim has enough stores. Stores in flight were served last, so
-        -- they come last and are rarely probed at all.
         with ranked as (
+          -- Stores in turn, least recently served first. The ranking reads only the small config and
+          -- rate-window tables ("offset 0" keeps the checks below out of it); the checks that probe
+          -- transmissions (room for another request, something due) then run store by store in that
+          -- order, as lateral subqueries (so even a generic plan of the prepared statement runs them
+          -- per store instead of joining every pending row), and stop once the claim has enough
+          -- stores. Stores in flight were served last, so they come last and are rarely probed at all.
           select c.merchant_id, w.refilled_at
           from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
@@ -543,13 +544,16 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
         eligible as (
           select r.merchant_id, f.room, row_number() over (order by r.refilled_at nulls first, r.merchant_id) as ord
           from ranked r
-          -- Room for more requests: this store's rows in flight, off the small partial index of 'sending' rows.
-          cross join lateral (select ${perStore}::int - count(*)::int as room from transmissions s where s.merchant_id = r.merchant_id and s.status = 'sending') f
+          -- Room for more requests: this store's rows in flight, off the small partial index of 'sending'
+          -- rows. The LIMIT (no store has more than perStore) keeps every plan on that index: without
+          -- it a generic plan was seen bitmap-scanning all of a store's open rows, once per store.
+          cross join lateral (select ${perStore}::int - count(*)::int as room from (
+            select 1 from transmissions s where s.merchant_id = r.merchant_id and s.status = 'sending' limit ${perStore}) s) f
+          -- Only stores with something due (off the partial index): a store with nothing to send must
+          -- never take a place that a store with work could have.
+          cross join lateral (select 1 from transmissions d where d.merchant_id = r.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
+            order by d.next_attempt_at, d.seq limit 1) due
           where f.room > 0
-            -- Only stores with something due (off the partial index): a store with nothing to send must
-            -- never take a place that a store with work could have.
-            and exists (select 1 from transmissions d where d.merchant_id = r.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
-              order by d.next_attempt_at, d.seq limit 1)
           order by r.refilled_at nulls first, r.merchant_id
           -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
           -- same order yields nothing, and must not leave the claim empty.

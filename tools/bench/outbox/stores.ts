@@ -80,7 +80,7 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
         );
         pgActivity.samples += 1;
         for (const r of rows) {
-          if (r.q.includes("eligible")) pgActivity.claim += 1;
+          if (r.q.includes("with ranked as")) pgActivity.claim += 1;
           else if (r.q.includes("with v as")) pgActivity.record += 1;
           else pgActivity.other += 1;
         }
