@@ -77,4 +77,31 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     const order = sent.map((r) => r.apiKey);
     for (let round = 0; round < 3; round++) expect(new Set(order.slice(round * 12, round * 12 + 12)).size, `round ${round + 1}: ${order.join(" ")}`).toBe(12);
   });
+
+  it("a Sale of either half goes out at once when there is one place, without waiting for the poll", { timeout: 60_000 }, async () => {
+    await stores(0);
+    const laneOf = async (m: string) => Number(rowsOf<{ k: number }>(await h.t.db.execute(sql`select (hashtext(${m}) & 2147483647) % 2 as k`))[0]!.k);
+    const byLane: string[] = [];
+    for (const m of STORES) byLane[await laneOf(m)] ??= m;
+    expect(byLane.filter(Boolean)).toHaveLength(2);
+    const send = async (): Promise<DeliveryResponse> => ({ statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null });
+    // One place, and a poll that never comes within the test: only the worker's own wake-ups move it.
+    const worker = h.newWorker({ concurrency: 1, claimLanes: 2, send, pollMs: 600_000, clock: () => new Date() });
+    await worker.start();
+    try {
+      for (let round = 0; round < 3; round++)
+        for (const m of byLane) {
+          const orderId = await placeOrder(h.t.db, m);
+          worker.wake();
+          let status = "";
+          for (let i = 0; i < 250 && status !== "delivered"; i++) {
+            await new Promise((r) => setTimeout(r, 20));
+            status = (await h.transmissionOf(orderId)).status;
+          }
+          expect(status, `round ${round + 1}, store ${m}`).toBe("delivered");
+        }
+    } finally {
+      await worker.stop();
+    }
+  });
 });

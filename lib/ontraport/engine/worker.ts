@@ -143,6 +143,8 @@ export class OutboxWorker {
   private claiming = 0;
   private claimingAll = false;
   private claimWaiting = false;
+  /** Per lane: wake-ups it gave the other lanes (see lane()). */
+  private lanesWoken: number[];
 
   constructor(opts: WorkerOptions) {
     this.id = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
@@ -153,7 +155,7 @@ export class OutboxWorker {
       concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
       perStore: Math.max(1, opts.perStore ?? 1),
       claimBatch: Math.max(1, opts.claimBatch ?? 100),
-      claimLanes: Math.max(1, Math.floor(opts.claimLanes ?? CLAIM_LANES)),
+      claimLanes: Number.isFinite(opts.claimLanes) ? Math.max(1, Math.floor(opts.claimLanes!)) : CLAIM_LANES,
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       pollMs: opts.pollMs ?? 1000,
@@ -166,6 +168,7 @@ export class OutboxWorker {
       log: opts.log ?? (() => {}),
     };
     this.laneShort = Array.from({ length: this.o.claimLanes }, () => false);
+    this.lanesWoken = Array.from({ length: this.o.claimLanes }, () => 0);
     if (this.o.leaseMs <= this.o.timeoutMs) throw new Error("leaseMs must be longer than timeoutMs, or a slow send could be claimed twice");
   }
 
@@ -216,6 +219,12 @@ export class OutboxWorker {
     for (const f of w) f();
   }
 
+  /** Wakes the lanes on behalf of one lane, which itself does not run again for it. */
+  private wakeOtherLanes(from: Lane | undefined): void {
+    this.lanesWoken[from?.k ?? 0]! += 1;
+    this.nudge();
+  }
+
   private waitForWake(): Promise<void> {
     return new Promise((resolve) => {
       this.wakeWaiters.push(resolve);
@@ -232,6 +241,8 @@ export class OutboxWorker {
   private async lane(lane: Lane | undefined): Promise<void> {
     while (this.running) {
       const seen = this.wakeSeq;
+      const self = lane?.k ?? 0;
+      const own = this.lanesWoken[self]!;
       let more = false;
       try {
         more = await this.fill(lane);
@@ -239,7 +250,9 @@ export class OutboxWorker {
         this.o.log(`outbox worker: ${errorText(e)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
-      if (!more && this.running && seen === this.wakeSeq) await this.waitForWake();
+      // Sleep unless something woke the pump meanwhile; wake-ups this lane gave the others do not count
+      // (two lanes would otherwise wake each other for ever).
+      if (!more && this.running && this.wakeSeq - seen === this.lanesWoken[self]! - own) await this.waitForWake();
     }
   }
 
@@ -255,7 +268,7 @@ export class OutboxWorker {
     const available = this.o.concurrency - this.inFlight.size;
     if (available <= 0) {
       // Every place taken: stores may be waiting for one.
-      this.setSpare(undefined, false);
+      this.setSpare(undefined, false, lane);
       return false;
     }
     const claimLane = this.spare ? lane : undefined;
@@ -266,8 +279,13 @@ export class OutboxWorker {
     }
     // A lane claims its share of the places, so one lane's claim never leaves the other none.
     const share = claimLane ? Math.ceil(available / claimLane.n) : available;
-    const want = Math.min(share, available - this.reserved, this.o.claimBatch);
-    if (want <= 0) return false;
+    const places = Math.min(share, available - this.reserved);
+    if (places <= 0) {
+      // The other lane's claim holds the free places: it wakes this one when it is done.
+      this.claimWaiting = true;
+      return false;
+    }
+    const want = Math.min(places, this.o.claimBatch);
     this.reserved += want;
     this.claiming += 1;
     this.claimingAll = !claimLane;
@@ -280,10 +298,12 @@ export class OutboxWorker {
       this.claimingAll = false;
       if (this.claimWaiting) {
         this.claimWaiting = false;
-        this.nudge();
+        this.wakeOtherLanes(lane);
       }
     }
-    this.setSpare(claimLane, rows.length < want);
+    // Places are scarce only when the claim filled every place it had (a full batch with places left
+    // over just claims again at once).
+    this.setSpare(claimLane, rows.length < places, lane);
     for (const t of rows) this.launch(t);
     return rows.length === want && this.inFlight.size < this.o.concurrency;
   }
@@ -292,13 +312,14 @@ export class OutboxWorker {
    * Records whether a claim found fewer rows than it had places for (of one lane's stores, or of all).
    * Places are spare when every lane's last claim was short: then no store waits for a place.
    */
-  private setSpare(lane: Lane | undefined, short: boolean): void {
+  private setSpare(lane: Lane | undefined, short: boolean, from: Lane | undefined): void {
     const was = this.spare;
     if (lane) this.laneShort[lane.k] = short;
     else this.laneShort.fill(short);
     this.spare = this.laneShort.every(Boolean);
-    // The other lanes sat out while places were scarce: wake them.
-    if (this.spare && !was) this.nudge();
+    // Spare: the other lanes sat out while places were scarce. Scarce: the first lane may be asleep
+    // after a short claim of its own half, and must now claim over every store. Either way, wake them.
+    if (this.spare !== was) this.wakeOtherLanes(from);
   }
 
   private launch(t: Claimed): Promise<void> {
