@@ -83,6 +83,9 @@ interface Claimed {
   trigger: "automatic" | "manual";
   protocol: "rest" | "xml";
   app_id: string | null;
+  /** The row's turn in its claim: each store's first row before any second, stores least recently served first. */
+  turn_row: number | string;
+  turn_store: number | string;
 }
 
 /** Recording statements a worker runs side by side. */
@@ -304,7 +307,8 @@ export class OutboxWorker {
     // Places are scarce only when the claim filled every place it had (a full batch with places left
     // over just claims again at once).
     this.setSpare(claimLane, rows.length < places, lane);
-    for (const t of rows) this.launch(t);
+    // RETURNING gives the rows in no particular order: send them in their turn.
+    for (const t of inTurn(rows)) this.launch(t);
     return rows.length === want && this.inFlight.size < this.o.concurrency;
   }
 
@@ -356,7 +360,7 @@ export class OutboxWorker {
     const free = this.o.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const rows = await this.claim(now, Math.min(free, this.o.claimBatch));
-    await Promise.all(rows.map((t) => this.launch(t)));
+    await Promise.all(inTurn(rows).map((t) => this.launch(t)));
     return rows.length;
   }
 
@@ -609,18 +613,24 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
         wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
         tokens as (${takeTokensSql(sql`wanted`, now)}),
         granted as (
-          select r.id from (
-            select p.id, p.merchant_id, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
+          select r.id, r.rn, r.ord from (
+            select p.id, p.merchant_id, p.rn, p.ord, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
           ) r join tokens k on k.merchant_id = r.merchant_id
           where r.k <= k.granted
         )
         update transmissions t set status = 'sending', lease_until = ${leaseIso}::timestamptz, locked_by = ${o.workerId}, updated_at = ${nowIso}::timestamptz
         from granted g, ontraport_configs c
         where t.id = g.id and c.merchant_id = t.merchant_id
-        returning t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
+        -- The store's turn in this claim (its nth row, then the store's rank): rows are sent in that order.
+        returning g.rn as turn_row, g.ord as turn_store, t.id, t.merchant_id, t.type, t.order_id, t.payload, t.attempts, t.retry_step, t.throttled_since, t.outcome_unknown,
           c.endpoint_url, c.api_key_ciphertext, c.key_status, t.trigger, c.protocol, c.app_id,
           -- Only REST builds its calls from the facts and resumes from what it learned: XML rows leave them in the table.
           case when c.protocol = 'rest' then t.snapshot end as snapshot, case when c.protocol = 'rest' then t.rest_state end as rest_state`;
+}
+
+/** Claimed rows in their turn (UPDATE ... RETURNING keeps no order). */
+function inTurn(rows: Claimed[]): Claimed[] {
+  return rows.toSorted((a, b) => Number(a.turn_row) - Number(b.turn_row) || Number(a.turn_store) - Number(b.turn_store));
 }
 
 function errorText(e: unknown): string {
