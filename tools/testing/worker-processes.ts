@@ -120,6 +120,8 @@ export function useWorkerProcesses(kind: "postgres") {
       return c;
     };
     const kill = async (victim: ChildProcess) => {
+      // A worker that already exited (it crashed by itself) has nothing left to wait for.
+      if (victim.exitCode !== null || victim.signalCode !== null) return;
       const exited = new Promise((r) => victim.once("exit", r));
       victim.kill("SIGKILL");
       await exited;
