@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { merchants, users } from "./core";
 
 export const integrationMethod = pgEnum("ontraport_method", ["off", "api", "pixel"]);
@@ -175,7 +175,16 @@ export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
   blockedUntil: timestamp({ withTimezone: true }),
   /** Tokens the latest claim took: the claim statement reads it back (RETURNING gives new values only). */
   granted: integer().notNull().default(0),
+  /**
+   * When a claim last served the store, as a count that only grows (ontraport_serve_seq): stores take
+   * turns by it, least recently served first. A timestamp cannot tell apart stores served by one claim,
+   * or by two claims within the same millisecond.
+   */
+  servedSeq: bigint({ mode: "number" }),
 });
+
+/** Numbers the claims (see ontraportRateWindows.servedSeq). */
+export const ontraportServeSeq = pgSequence("ontraport_serve_seq");
 
 export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text().primaryKey(),

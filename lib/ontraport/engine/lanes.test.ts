@@ -36,21 +36,22 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     expect([...first, ...second].sort()).toEqual(STORES);
   });
 
-  it("sends a claim's rows in turn: least recently served store first, each store's first row before any second", async () => {
-    await stores(2);
+  it("sends a claim's rows in turn (least recently served store first, each store's first row before any second), and the next claim keeps that turn", async () => {
+    await stores(3);
     // Served before, in reverse order of their ids: LANE11 longest ago, LANE00 last.
     for (const [i, s] of STORES.entries())
-      await h.t.db.execute(sql`insert into ontraport_rate_windows (merchant_id, tokens, refilled_at) values (${s}, 1000, ${new Date(h.now.getTime() - 60_000 + (STORES.length - i) * 1000).toISOString()}::timestamptz) on conflict (merchant_id) do update set tokens = excluded.tokens, refilled_at = excluded.refilled_at`);
+      await h.t.db.execute(sql`insert into ontraport_rate_windows (merchant_id, tokens, served_seq) values (${s}, 1000, ${STORES.length - i}) on conflict (merchant_id) do update set tokens = excluded.tokens, served_seq = excluded.served_seq`);
     const sent: string[] = [];
     const send = async (r: DeliveryRequest): Promise<DeliveryResponse> => {
       sent.push(r.apiKey);
       return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null };
     };
-    // Room for everything in one claim, two rows a store.
+    // Two rows a store in the first claim; the stores it served all at once keep their turn in the next.
     const worker = h.newWorker({ concurrency: 24, perStore: 2, send });
     expect(await worker.cycle()).toBe(24);
+    expect(await worker.cycle()).toBe(12);
     const turn = [...STORES].reverse().map((s) => `key-${s}`);
-    expect(sent).toEqual([...turn, ...turn]);
+    expect(sent).toEqual([...turn, ...turn, ...turn]);
   });
 
   it("never has more requests in flight than the worker's places, nor two of one store, and keeps each store's order", { timeout: 60_000 }, async () => {

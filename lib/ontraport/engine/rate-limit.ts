@@ -41,19 +41,27 @@ export function available(shape: BucketShape, tokens: number, refilledAt: Date, 
  * Returns (merchant_id, granted) per merchant: at most n, 0 while ONTRAPORT's 429 block lasts.
  * A merchant's first claim creates its bucket full. The bucket row is locked until the claim commits,
  * and rows are taken in merchant id order (as finishAttempts does), so two claims cannot deadlock.
+ *
+ * With `serve`, `wanted` also has `turn` (1, 2, ...: the merchant's turn in this claim), and each
+ * merchant is marked served (served_seq): this claim's number from ontraport_serve_seq, then its turn,
+ * so stores served by one claim keep their order in the next one.
  */
-export function takeTokensSql(wanted: SQL, now: Date): SQL {
+export const SERVE_TURNS = 1_000_000;
+
+export function takeTokensSql(wanted: SQL, now: Date, opts: { serve?: boolean } = {}): SQL {
   const nowIso = now.toISOString();
   const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);
   // granted never exceeds the burst, so a new row's `granted` (least(n, burst)) is also the want the
   // conflict branch needs: excluded.granted.
+  // One number for the whole claim (an uncorrelated subquery runs once), then the merchant's turn in it.
+  const served = opts.serve ? sql`(select nextval('ontraport_serve_seq')) * ${SERVE_TURNS}::bigint + wn.turn` : sql`null::bigint`;
   return sql`
-    insert into ontraport_rate_windows as w (merchant_id, tokens, refilled_at, granted)
-    select wn.merchant_id, ${burst} - least(wn.n, ${burst}), ${nowIso}::timestamptz, least(wn.n, ${burst})
+    insert into ontraport_rate_windows as w (merchant_id, tokens, refilled_at, granted, served_seq)
+    select wn.merchant_id, ${burst} - least(wn.n, ${burst}), ${nowIso}::timestamptz, least(wn.n, ${burst}), ${served}
     from ${wanted} wn join ontraport_configs c on c.merchant_id = wn.merchant_id
     order by wn.merchant_id
-    on conflict (merchant_id) do update set (granted, tokens, refilled_at) = (
-      select x.g, x.avail - x.g,
+    on conflict (merchant_id) do update set (granted, tokens, served_seq, refilled_at) = (
+      select x.g, x.avail - x.g, coalesce(excluded.served_seq, w.served_seq),
         -- Never move refilled_at backwards (another process's clock may be a little ahead).
         greatest(w.refilled_at, ${nowIso}::timestamptz)
       from (

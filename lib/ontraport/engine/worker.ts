@@ -14,7 +14,7 @@ import { holdWaiting, releaseStranded } from "./held";
 import { skipOffIntegrations } from "./integration-off";
 import { outboxSignal } from "./outbox";
 import { decide, describeOutcome, type Outcome } from "./outcome";
-import { blockUntil, bucketSql, takeTokensSql } from "./rate-limit";
+import { blockUntil, bucketSql, SERVE_TURNS, takeTokensSql } from "./rate-limit";
 import { TAKEOVER_LIMIT } from "./retry";
 import { failLongPaused, pausedReason } from "./stale-key";
 
@@ -157,7 +157,8 @@ export class OutboxWorker {
       kind: opts.kind ?? "standalone",
       concurrency: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY),
       perStore: Math.max(1, opts.perStore ?? 1),
-      claimBatch: Math.max(1, opts.claimBatch ?? 100),
+      // Below SERVE_TURNS: a claim numbers its stores' turns within that (rate-limit.ts).
+      claimBatch: Math.min(SERVE_TURNS - 1, Math.max(1, opts.claimBatch ?? 100)),
       claimLanes: Number.isFinite(opts.claimLanes) ? Math.max(1, Math.floor(opts.claimLanes!)) : CLAIM_LANES,
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -554,7 +555,7 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
           -- order, as lateral subqueries (so even a generic plan of the prepared statement runs them
           -- per store instead of joining every pending row), and stop once the claim has enough
           -- stores. Stores in flight were served last, so they come last and are rarely probed at all.
-          select c.merchant_id, w.refilled_at
+          select c.merchant_id, w.served_seq
           from ontraport_configs c
           left join ontraport_rate_windows w on w.merchant_id = c.merchant_id
           where c.method = 'api' and c.api_key_ciphertext is not null and c.paused_at is null
@@ -563,11 +564,11 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
             and (w.merchant_id is null or (
               (w.blocked_until is null or w.blocked_until <= ${nowIso}::timestamptz)
               and least(${burst}, w.tokens + greatest(0, extract(epoch from (${nowIso}::timestamptz - w.refilled_at))) * ${perSecond}) >= 1))
-          order by w.refilled_at nulls first, c.merchant_id
+          order by w.served_seq nulls first, c.merchant_id
           offset 0
         ),
         eligible as (
-          select r.merchant_id, f.room, row_number() over (order by r.refilled_at nulls first, r.merchant_id) as ord
+          select r.merchant_id, f.room, row_number() over (order by r.served_seq nulls first, r.merchant_id) as ord
           from ranked r
           -- Room for more requests: this store's rows in flight, off the small partial index of 'sending'
           -- rows. The LIMIT (no store has more than perStore) keeps every plan on that index: without
@@ -579,7 +580,7 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
           cross join lateral (select 1 from transmissions d where d.merchant_id = r.merchant_id and d.status = 'pending' and d.next_attempt_at <= ${nowIso}::timestamptz
             order by d.next_attempt_at, d.seq limit 1) due
           where f.room > 0
-          order by r.refilled_at nulls first, r.merchant_id
+          order by r.served_seq nulls first, r.merchant_id
           -- Four times the places wanted: a store whose due rows all wait behind an earlier row of the
           -- same order yields nothing, and must not leave the claim empty.
           limit ${want * 4}
@@ -610,8 +611,9 @@ export function claimStatement(o: { now: Date; want: number; perStore: number; l
           limit ${want}
           for update of t skip locked
         ),
-        wanted as (select merchant_id, count(*)::int as n from picked group by merchant_id),
-        tokens as (${takeTokensSql(sql`wanted`, now)}),
+        -- Each store's turn in this claim, which the next claims go by (least recently served first).
+        wanted as (select merchant_id, count(*)::int as n, row_number() over (order by min(ord)) as turn from picked group by merchant_id),
+        tokens as (${takeTokensSql(sql`wanted`, now, { serve: true })}),
         granted as (
           select r.id, r.rn, r.ord from (
             select p.id, p.merchant_id, p.rn, p.ord, row_number() over (partition by p.merchant_id order by p.rn) as k from picked p
