@@ -6,7 +6,7 @@ import { useEngineHarness } from "@/tools/testing/engine";
 import { apiMerchant, placeOrder } from "@/tools/testing/ontraport";
 import type { DeliveryRequest, DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
-import { claimStatement } from "./worker";
+import { claimStatement, workerPoolSize } from "./worker";
 
 // Claim lanes: a worker runs two claims side by side, each over its own share of the stores, so a store
 // freed while one claim runs does not wait for it. The shares never overlap (one request in flight per
@@ -94,6 +94,17 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     // recently served first, across both halves: each round of twelve sends serves every store once.
     const order = sent.map((r) => r.apiKey);
     for (let round = 0; round < 3; round++) expect(new Set(order.slice(round * 12, round * 12 + 12)).size, `round ${round + 1}: ${order.join(" ")}`).toBe(12);
+  });
+
+  it("a started worker refuses cycle() and drain(), which would claim beside its lanes; a pool is sized for the lanes asked for", async () => {
+    const worker = h.newWorker({ claimLanes: 3 });
+    await worker.start();
+    try {
+      await expect(worker.drain()).rejects.toThrow(/not started/);
+    } finally {
+      await worker.stop();
+    }
+    expect(workerPoolSize(3)).toBe(workerPoolSize() + 1);
   });
 
   it("a Sale of either half goes out at once when there is one place, without waiting for the poll", { timeout: 60_000 }, async () => {

@@ -99,9 +99,12 @@ export const MAX_FLUSHES = 2;
  */
 export const CLAIM_LANES = 2;
 
-/** Connections a standalone worker needs: claims (housekeeping runs on a claim's turn), recording statements, dispatch and heartbeats. */
-export function workerPoolSize(): number {
-  return CLAIM_LANES + MAX_FLUSHES + 2;
+/**
+ * Connections a standalone worker needs: claims (housekeeping runs on a claim's turn), recording
+ * statements, dispatch and heartbeats. Pass the worker's `claimLanes` when it is not the default.
+ */
+export function workerPoolSize(claimLanes = CLAIM_LANES): number {
+  return Math.max(1, Math.floor(claimLanes)) + MAX_FLUSHES + 2;
 }
 
 /** A claim lane: the stores whose merchant id hashes to `k` modulo `n`. */
@@ -357,6 +360,8 @@ export class OutboxWorker {
    * every send of it finished and recorded. Returns how many were sent.
    */
   async cycle(): Promise<number> {
+    // A started worker's lanes reserve places for their claims; a cycle beside them could overfill.
+    if (this.running) throw new Error("cycle() and drain() are for a worker that is not started");
     const now = await this.housekeeping();
     const free = this.o.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
