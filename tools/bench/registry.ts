@@ -1,5 +1,6 @@
 import type { Benchmark } from "./types";
 import { loadBenchmark } from "./load";
+import { claimBenchmark } from "./outbox/claim";
 import { crashBenchmark } from "./outbox/crash";
 import { drainBenchmark } from "./outbox/drain";
 import { latencyBenchmark } from "./outbox/latency";
@@ -16,6 +17,7 @@ export const BENCHMARKS: Benchmark[] = [
   slowStoresBenchmark,
   crashBenchmark,
   throughputBenchmark,
+  claimBenchmark,
   restBenchmark,
   memoryBenchmark,
   loadBenchmark,
