@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect } from "vitest";
 import { rowsOf } from "@/lib/db/client";
@@ -7,33 +6,16 @@ import { SimClient } from "@/tools/ontraport-sim/client";
 import { startSimulator, type RunningSimulator } from "@/tools/ontraport-sim/server";
 import type { NotificationRecord } from "@/tools/ontraport-sim/types";
 import { openTestDatabase, type TestDatabase } from "@/tools/testing/db";
-import { placeOrder, TEST_ENCRYPTION_KEY } from "@/tools/testing/ontraport";
+import { placeOrder } from "@/tools/testing/ontraport";
+import { spawnWorker, workerPool as trackWorkers } from "@/tools/testing/worker-spawn";
+
+export { spawnWorker, WORKER_COMMAND } from "@/tools/testing/worker-spawn";
 
 // Worker processes for the PostgreSQL-only tests (crash, REST crash, several workers): each test file
 // gets its own database and simulator, so vitest runs the files side by side.
-// `node --import tsx` keeps the worker in the spawned process itself, so SIGKILL hits the worker.
-
-const ROOT = process.cwd();
 
 /** The kinds these tests run on: PostgreSQL when TEST_DATABASE_URL is set (the embedded database is one process by design). */
 export const workerProcessBackends = process.env.TEST_DATABASE_URL ? ["postgres" as const] : [];
-
-export function spawnWorker(databaseUrl: string, endpoint: string, extra: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"),
-      ONTRAPORT_ENDPOINT: endpoint,
-      // The real timeout (15 s), and a lease above it: a killed worker's rows wait 20 s.
-      CARTLINK_WORKER_TIMEOUT_MS: "15000",
-      CARTLINK_WORKER_LEASE_MS: "20000",
-      ...extra,
-    },
-  });
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,8 +58,6 @@ export function busiestWindow(receivedAt: string[], windowMs: number): number {
   return most;
 }
 
-/** The command that starts a worker process, for tests that start one themselves. */
-export const WORKER_COMMAND = { execPath: process.execPath, args: ["--import", "tsx", path.join(ROOT, "scripts/worker.ts")], cwd: ROOT };
 
 /**
  * A database and a simulator for the file's tests (opened before them, closed after them, with any
@@ -100,36 +80,9 @@ export function useWorkerProcesses(kind: "postgres") {
     await t.close();
   });
 
-  /**
-   * Worker processes started on demand; `started` holds those that are up (claiming and sending), the
-   * ones worth killing. `kill` SIGKILLs one and waits until it is gone; `topUp` starts workers until
-   * `n` are running.
-   */
+  /** Worker processes of this file's database and simulator (see `workerPool`), `env` added to theirs. */
   function workerPool(env: Record<string, string> = {}) {
-    const started = new Set<ChildProcess>();
-    const start = () => {
-      const c = spawnWorker(t.location, sim.endpoint, env);
-      children.add(c);
-      c.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("started")) started.add(c);
-      });
-      c.on("exit", () => {
-        children.delete(c);
-        started.delete(c);
-      });
-      return c;
-    };
-    const kill = async (victim: ChildProcess) => {
-      // A worker that already exited (it crashed by itself) has nothing left to wait for.
-      if (victim.exitCode !== null || victim.signalCode !== null) return;
-      const exited = new Promise((r) => victim.once("exit", r));
-      victim.kill("SIGKILL");
-      await exited;
-    };
-    const topUp = (n: number) => {
-      while (children.size < n) start();
-    };
-    return { started, start, kill, topUp };
+    return trackWorkers(() => spawnWorker(t.location, sim.endpoint, env), children);
   }
 
   /** Places `perStore` paid orders in each store, round robin, while the workers run. */

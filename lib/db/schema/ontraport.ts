@@ -180,7 +180,7 @@ export const ontraportRateWindows = pgTable("ontraport_rate_windows", {
    * turns by it, least recently served first. A timestamp cannot tell apart stores served by one claim,
    * or by two claims within the same millisecond.
    */
-  servedSeq: bigint({ mode: "number" }),
+  servedSeq: bigint({ mode: "bigint" }),
 });
 
 /** Numbers the claims (see ontraportRateWindows.servedSeq). */

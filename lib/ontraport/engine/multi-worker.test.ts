@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/lib/db/client";
 import { apiMerchant, placeOrder } from "@/tools/testing/ontraport";
-import { acceptedSaleIds, busiestWindow, expectEachOnce, spawnWorker, useWorkerProcesses, waitFor, workerProcessBackends } from "@/tools/testing/worker-processes";
+import { acceptedSaleIds, busiestWindow, expectEachOnce, useWorkerProcesses, waitFor, workerProcessBackends } from "@/tools/testing/worker-processes";
 
 // Several worker processes on one PostgreSQL share each store's rate limit and deliver each
 // transmission once: PostgreSQL only (a missing PostgreSQL under CI fails crash.test.ts).
@@ -22,12 +22,8 @@ describe.each(workerProcessBackends)("several worker processes on %s", (kind) =>
     const orderIds: string[] = [];
     for (let i = 0; i < orders; i++) orderIds.push(await placeOrder(w.t.db, "SCALE"));
     const began = Date.now();
-    for (let i = 0; i < 3; i++) {
-      const c = spawnWorker(w.t.location, w.sim.endpoint, { CARTLINK_WORKER_TIMEOUT_MS: "10000", CARTLINK_WORKER_LEASE_MS: "15000" });
-      w.children.add(c);
-      c.stdout!.resume();
-      c.on("exit", () => w.children.delete(c));
-    }
+    const pool = w.workerPool({ CARTLINK_WORKER_TIMEOUT_MS: "10000", CARTLINK_WORKER_LEASE_MS: "15000" });
+    for (let i = 0; i < 3; i++) pool.start();
     const done = async () => {
       const [r] = rowsOf<{ n: number }>(await w.t.db.execute(sql`select count(*)::int as n from transmissions where merchant_id = 'SCALE' and status = 'delivered'`));
       return Number(r?.n) === orders;

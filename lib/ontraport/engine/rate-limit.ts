@@ -35,6 +35,9 @@ export function available(shape: BucketShape, tokens: number, refilledAt: Date, 
   return Math.min(shape.burst, tokens + elapsed * shape.perSecond);
 }
 
+/** Turns one claim can hand out: served_seq is the claim's number × SERVE_TURNS + the turn (claimBatch stays below it). */
+export const SERVE_TURNS = 1_000_000;
+
 /**
  * The claim's token-taking step, as one INSERT ... ON CONFLICT DO UPDATE that a claim statement
  * uses as a CTE. `wanted` names a relation of (merchant_id, n): how many rows each merchant wants.
@@ -46,8 +49,6 @@ export function available(shape: BucketShape, tokens: number, refilledAt: Date, 
  * merchant is marked served (served_seq): this claim's number from ontraport_serve_seq, then its turn,
  * so stores served by one claim keep their order in the next one.
  */
-export const SERVE_TURNS = 1_000_000;
-
 export function takeTokensSql(wanted: SQL, now: Date, opts: { serve?: boolean } = {}): SQL {
   const nowIso = now.toISOString();
   const { burst, perSecond } = bucketSql(sql`c.rate_limit_per_minute`);

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/client";
-import { placeOrder, TEST_ENCRYPTION_KEY } from "@/tools/testing/ontraport";
+import { placeOrder } from "@/tools/testing/ontraport";
 import { openTestDatabase } from "@/tools/testing/db";
+import { spawnWorker, workerPool } from "@/tools/testing/worker-spawn";
 import type { Benchmark } from "../types";
 import { sleep } from "./fixture";
 import { createStores, loadAvg, startSimProcess, storeId, storeKey } from "./stores-fixture";
@@ -27,34 +26,11 @@ export const crashBenchmark: Benchmark = {
     const t = await openTestDatabase("postgres");
     const stores = Array.from({ length: storeCount }, (_, i) => storeId("C", i));
     const sim = await startSimProcess({ keys: stores.map(storeKey), rateLimit: LIMIT, latencyMs: 250, jitterMs: 50 });
-    const children = new Set<ChildProcess>();
-    const up = new Set<ChildProcess>();
+    const pool = workerPool(() => spawnWorker(t.location, sim.endpoint, {}, true));
+    const { children, started: up } = pool;
     try {
       await createStores(t.db, stores, LIMIT);
-      const start = () => {
-        const c = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "scripts/worker.ts")], {
-          stdio: ["ignore", "pipe", "ignore"],
-          env: {
-            ...process.env,
-            DATABASE_URL: t.location,
-            CARTLINK_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY.toString("hex"),
-            ONTRAPORT_ENDPOINT: sim.endpoint,
-            CARTLINK_WORKER_TIMEOUT_MS: "15000",
-            // The lease must outlast the timeout (the runtime keeps it at least timeout + 5 s).
-            CARTLINK_WORKER_LEASE_MS: "20000",
-          },
-        });
-        children.add(c);
-        c.stdout!.on("data", (d: Buffer) => {
-          if (d.toString().includes("started")) up.add(c);
-        });
-        c.on("exit", () => {
-          children.delete(c);
-          up.delete(c);
-        });
-      };
-      start();
-      start();
+      pool.topUp(2);
       const loadStart = loadAvg();
       const t0 = Date.now();
       const deliveredOrders = async () => {
@@ -80,11 +56,10 @@ export const crashBenchmark: Benchmark = {
         const victims = [...up];
         const victim = victims[Math.floor(Math.random() * victims.length)];
         if (victim) {
-          victim.kill("SIGKILL");
-          up.delete(victim);
+          await pool.kill(victim);
           kills += 1;
         }
-        while (children.size < 2) start();
+        pool.topUp(2);
         if (!placing && (await deliveredOrders()) >= sales) break;
       }
       await placed;
