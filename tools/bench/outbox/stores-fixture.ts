@@ -90,6 +90,41 @@ export function machineCpuMs(): number {
   return (user + nice + system + irq + softirq + steal) * 10;
 }
 
+/**
+ * CPU time (ms) of PostgreSQL's processes (those named postgres) by process id, from /proc (empty where
+ * there is none). `postgresCpuSince` sums what each used since an earlier reading (a process that ended
+ * in between is not counted).
+ */
+export function postgresCpu(): Map<string, number> {
+  const tick = 10; // USER_HZ is 100 on Linux
+  const byPid = new Map<string, number>();
+  let pids: string[] = [];
+  try {
+    pids = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return byPid;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      if (!stat.slice(stat.indexOf("(") + 1, close).startsWith("postgres")) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat; fields here start at field 3.
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return byPid;
+}
+
+export function postgresCpuSince(before: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpu()) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
 export interface Sample {
   at: number;
   delivered: number;

@@ -8,7 +8,33 @@ import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
 import { startReceiver } from "./receiver";
-import { createStores, insertBacklogs, loadAvg, machineCpuMs, storeId } from "./stores-fixture";
+import { createStores, insertBacklogs, loadAvg, machineCpuMs, postgresCpu, postgresCpuSince, storeId } from "./stores-fixture";
+
+/** CPU time so far (ms): the whole machine, this process (the worker, or pg-boss's client) and PostgreSQL. */
+function cpuNow() {
+  const self = process.cpuUsage();
+  return { machine: machineCpuMs(), self: (self.user + self.system) / 1000, postgres: postgresCpu() };
+}
+
+/** A run's CPU per delivery (ms): all of it, and the part of this process and of PostgreSQL. */
+function cpuSince(before: ReturnType<typeof cpuNow>, deliveries: number, seconds: number) {
+  const self = process.cpuUsage();
+  const machine = machineCpuMs() - before.machine;
+  return {
+    cpuPerDelivery: machine / deliveries,
+    selfPerDelivery: ((self.user + self.system) / 1000 - before.self) / deliveries,
+    postgresPerDelivery: postgresCpuSince(before.postgres) / deliveries,
+    busy: machine / 1000 / seconds,
+  };
+}
+
+/**
+ * Before a timed run: a checkpoint, so neither side pays for writing out the other's pages (a checkpoint
+ * that fell inside one run made that run slower, whichever it was).
+ */
+async function settleDatabase(db: Db): Promise<void> {
+  await db.execute(sql`checkpoint`);
+}
 
 /** pg-boss's side of "the same deliveries": each answer's attempt row and the transmission's new status, in one statement, as the worker's recording does. */
 async function recordLikeCartlink(db: Db, answers: Array<{ request: DeliveryRequest; startedAt: Date; response: DeliveryResponse }>): Promise<void> {
@@ -77,8 +103,9 @@ export const throughputBenchmark: Benchmark = {
         const n = each * storeCount;
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklogs(f.t.db, stores, each);
+        await settleDatabase(f.t.db);
         const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, ...(claimBatch ? { claimBatch } : {}) });
-        const cpu = machineCpuMs();
+        const cpu = cpuNow();
         const started = performance.now();
         await worker.start();
         // A worker that delivers nothing for 15 s while work is due has stalled: say so, do not wait forever.
@@ -90,11 +117,11 @@ export const throughputBenchmark: Benchmark = {
           else if (performance.now() - lastMove > 15_000) break;
         }
         const seconds = (lastMove - started) / 1000;
-        const cpuMs = machineCpuMs() - cpu;
         const finished = worker.finished;
+        const used = cpuSince(cpu, finished, seconds);
         await worker.stop();
         if (finished < n) stalls.push(`cartlink stalled at ${finished} of ${n} (${settings})`);
-        return { rate: finished / seconds, cpuPerDelivery: cpuMs / finished, busy: cpuMs / 1000 / seconds };
+        return { rate: finished / seconds, ...used };
       };
       // pg-boss fetches in batches and completes in bulk; per batch, one statement records each attempt
       // and the transmission's new status in the same transmissions table, as cartlink's worker does.
@@ -107,8 +134,9 @@ export const throughputBenchmark: Benchmark = {
         await insertBacklogs(f.t.db, stores, each);
         const rows = rowsOf<{ id: string; merchant_id: string; payload: string }>(await f.t.db.execute(sql`select id, merchant_id, payload from transmissions order by seq`));
         for (let i = 0; i < rows.length; i += 1000) await boss.insert(queue, rows.slice(i, i + 1000).map((r) => ({ data: { id: r.id, xml: r.payload } })));
+        await settleDatabase(f.t.db);
         let done = 0;
-        const cpu = machineCpuMs();
+        const cpu = cpuNow();
         const started = performance.now();
         await Promise.all(
           Array.from({ length: loops }, async () => {
@@ -136,8 +164,7 @@ export const throughputBenchmark: Benchmark = {
           }),
         );
         const seconds = (performance.now() - started) / 1000;
-        const cpuMs = machineCpuMs() - cpu;
-        return { rate: n / seconds, cpuPerDelivery: cpuMs / n, busy: cpuMs / 1000 / seconds };
+        return { rate: n / seconds, ...cpuSince(cpu, n, seconds) };
       };
       // An untimed warm-up of each (a fifth of a run): the first run of a process otherwise also pays for
       // JIT compilation, the first plans and connections (it came out 30-40% lower than the next ones).
@@ -147,7 +174,7 @@ export const throughputBenchmark: Benchmark = {
         await bossRun(Math.max(1, Math.round(perStore / 5)));
         stalls.length = 0;
       }
-      type Run = { rate: number; cpuPerDelivery: number; busy: number };
+      type Run = { rate: number } & ReturnType<typeof cpuSince>;
       const results: Array<{ cartlink: Run; boss: Run; load: string }> = [];
       for (let r = 0; r < rounds; r++) {
         ctx.log(`throughput: round ${r + 1} of ${rounds} (${n} deliveries each) ...`);
@@ -164,7 +191,8 @@ export const throughputBenchmark: Benchmark = {
         results.push({ cartlink, boss, load });
       }
       const ratios = results.map((x) => x.cartlink.rate / x.boss.rate).sort((a, b) => a - b);
-      const cpu = (x: Run) => `/s   (${x.cpuPerDelivery.toFixed(3)} ms of CPU a delivery, machine ${Math.round(x.busy * 100)} % busy of ${os.cpus().length * 100} %)`;
+      const cpu = (x: Run) =>
+        `/s   (${x.cpuPerDelivery.toFixed(3)} ms of CPU a delivery: node ${x.selfPerDelivery.toFixed(3)}, PostgreSQL ${x.postgresPerDelivery.toFixed(3)}; machine ${Math.round(x.busy * 100)} % busy of ${os.cpus().length * 100} %)`;
       return {
         metrics: [
           { label: "deliveries per run", value: n, unit: `(${storeCount} stores x ${perStore})` },
