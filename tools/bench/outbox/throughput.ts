@@ -166,14 +166,13 @@ export const throughputBenchmark: Benchmark = {
         const seconds = (performance.now() - started) / 1000;
         return { rate: n / seconds, ...cpuSince(cpu, n, seconds) };
       };
-      // An untimed warm-up of each (a fifth of a run): the first run of a process otherwise also pays for
-      // JIT compilation, the first plans and connections (it came out 30-40% lower than the next ones).
-      if (!ctx.quick) {
-        ctx.log("throughput: warm-up (not counted) ...");
-        await cartlinkRun(Math.max(1, Math.round(perStore / 5)));
-        await bossRun(Math.max(1, Math.round(perStore / 5)));
-        stalls.length = 0;
-      }
+      // An untimed warm-up of each (a fifth of a run), also in --quick: the first run of a process
+      // otherwise also pays for JIT compilation, the first plans and connections (it came out 30-40%
+      // lower than the next ones; a --quick run without it printed a ratio of 0.59).
+      ctx.log("throughput: warm-up (not counted) ...");
+      await cartlinkRun(Math.max(1, Math.round(perStore / 5)));
+      await bossRun(Math.max(1, Math.round(perStore / 5)));
+      stalls.length = 0;
       type Run = { rate: number } & ReturnType<typeof cpuSince>;
       const results: Array<{ cartlink: Run; boss: Run; load: string }> = [];
       for (let r = 0; r < rounds; r++) {
