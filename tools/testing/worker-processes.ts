@@ -58,7 +58,6 @@ export function busiestWindow(receivedAt: string[], windowMs: number): number {
   return most;
 }
 
-
 /**
  * A database and a simulator for the file's tests (opened before them, closed after them, with any
  * worker process still running killed), and helpers to start, kill and stop worker processes.
