@@ -8,8 +8,8 @@ import type { DeliveryRequest, DeliveryResponse } from "../xml/deliver";
 import { dispatchAll } from "./dispatch";
 import { claimStatement, workerPoolSize } from "./worker";
 
-// Claim lanes: a worker runs two claims side by side, each over its own share of the stores, so a store
-// freed while one claim runs does not wait for it. The shares never overlap (one request in flight per
+// Claim lanes (`claimLanes`, 1 by default): a worker asked for two runs two claims side by side, each
+// over its own share of the stores, so a store freed while one claim runs does not wait for it. The shares never overlap (one request in flight per
 // store holds), together they cover every store, and the lanes together never claim more than the
 // worker's free places.
 
@@ -96,7 +96,7 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     for (let round = 0; round < 3; round++) expect(new Set(order.slice(round * 12, round * 12 + 12)).size, `round ${round + 1}: ${order.join(" ")}`).toBe(12);
   });
 
-  it("a started worker refuses cycle() and drain(), which would claim beside its lanes; a pool is sized for the lanes asked for", async () => {
+  it("a started worker refuses cycle() and drain(), which would claim beside its lanes; a pool is sized for the lanes and recordings asked for", async () => {
     const worker = h.newWorker({ claimLanes: 3 });
     await worker.start();
     try {
@@ -104,7 +104,10 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     } finally {
       await worker.stop();
     }
-    expect(workerPoolSize(3)).toBe(workerPoolSize() + 1);
+    // By default one claim and one recording statement at a time, dispatch and heartbeats: 4 connections.
+    expect(workerPoolSize()).toBe(4);
+    expect(workerPoolSize(3)).toBe(workerPoolSize() + 2);
+    expect(workerPoolSize(3, 2)).toBe(workerPoolSize() + 3);
   });
 
   it("a Sale of either half goes out at once when there is one place, without waiting for the poll", { timeout: 60_000 }, async () => {

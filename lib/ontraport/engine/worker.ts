@@ -24,9 +24,13 @@ import { failLongPaused, pausedReason } from "./stale-key";
 // its one slot, never the others'. Claims take stores least recently served first, so they take turns.
 //
 // Each claim is one statement: due rows (FOR UPDATE SKIP LOCKED) of stores with nothing in flight and a
-// rate-limit token, moved to 'sending' under this worker's lease. Two claims run side by side, each over
-// its own half of the stores (claim lanes), so a store freed while one claim runs does not wait for it. Each answer is recorded as soon as
-// it arrives (group commit), in the same transaction that moves the transmission's status.
+// rate-limit token, moved to 'sending' under this worker's lease. One claim runs at a time by default,
+// over every store: the stores freed while it runs wait for the next one, which then takes them all
+// together. Each answer is recorded as soon as it arrives (group commit: one recording statement at a
+// time, which takes every answer that arrived while the one before ran), in the same transaction that
+// moves the transmission's status. Fewer, larger statements are what a busy machine needs: on 2 cores,
+// two of each side by side delivered about a tenth less (docs/benchmarks.md). `claimLanes` and
+// `recordings` raise them.
 // Any number of workers, in any number of processes, can share one PostgreSQL.
 
 export interface WorkerOptions {
@@ -41,8 +45,10 @@ export interface WorkerOptions {
   perStore?: number;
   /** Rows one claim statement takes at most (default 100). */
   claimBatch?: number;
-  /** Claim statements run side by side, each over its own share of the stores (default CLAIM_LANES, 2). */
+  /** Claim statements run side by side, each over its own share of the stores (default CLAIM_LANES, 1). */
   claimLanes?: number;
+  /** Recording statements run side by side (default RECORDINGS, 1). */
+  recordings?: number;
   /** How long a claim holds a row; a crashed worker's rows are taken over after it. Must exceed the timeout. */
   leaseMs?: number;
   timeoutMs?: number;
@@ -88,23 +94,32 @@ interface Claimed {
   turn_store: number | string;
 }
 
-/** Recording statements a worker runs side by side. */
-export const MAX_FLUSHES = 2;
+/**
+ * Recording statements a worker runs side by side (default 1). One at a time commits every answer
+ * that arrived while the one before ran, so its groups grow with the load.
+ */
+export const RECORDINGS = 1;
 
 /**
- * Claim statements a worker runs side by side (default 2). Each claims only its own share of the stores
+ * Claim statements a worker runs side by side (default 1). Each claims only its own share of the stores
  * (by a hash of the merchant id), so two of them never claim for the same store: one request in flight
  * per store holds, and a store freed while one claim runs is taken by the next claim of its share
  * instead of waiting for the whole claim in progress.
  */
-export const CLAIM_LANES = 2;
+export const CLAIM_LANES = 1;
 
 /**
  * Connections a standalone worker needs: claims (housekeeping runs on a claim's turn), recording
- * statements, dispatch and heartbeats. Pass the worker's `claimLanes` when it is not the default.
+ * statements, dispatch and heartbeats. Pass the worker's `claimLanes` and `recordings` when they are
+ * not the defaults.
  */
-export function workerPoolSize(claimLanes = CLAIM_LANES): number {
-  return Math.max(1, Math.floor(claimLanes)) + MAX_FLUSHES + 2;
+export function workerPoolSize(claimLanes = CLAIM_LANES, recordings = RECORDINGS): number {
+  return atLeastOne(claimLanes, CLAIM_LANES) + atLeastOne(recordings, RECORDINGS) + 2;
+}
+
+/** A whole number of at least 1 (the default when `n` is not a finite number). */
+function atLeastOne(n: number | undefined, fallback: number): number {
+  return Number.isFinite(n) ? Math.max(1, Math.floor(n!)) : fallback;
 }
 
 /** A claim lane: the stores whose merchant id hashes to `k` modulo `n`. */
@@ -162,7 +177,8 @@ export class OutboxWorker {
       perStore: Math.max(1, opts.perStore ?? 1),
       // Below SERVE_TURNS: a claim numbers its stores' turns within that (rate-limit.ts).
       claimBatch: Math.min(SERVE_TURNS - 1, Math.max(1, opts.claimBatch ?? 100)),
-      claimLanes: Number.isFinite(opts.claimLanes) ? Math.max(1, Math.floor(opts.claimLanes!)) : CLAIM_LANES,
+      claimLanes: atLeastOne(opts.claimLanes, CLAIM_LANES),
+      recordings: atLeastOne(opts.recordings, RECORDINGS),
       leaseMs: opts.leaseMs ?? 60_000,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       pollMs: opts.pollMs ?? 1000,
@@ -371,7 +387,7 @@ export class OutboxWorker {
   }
 
   /**
-   * Group commit: an answer joins the queue and is committed at once when fewer than MAX_FLUSHES
+   * Group commit: an answer joins the queue and is committed at once when fewer than `recordings`
    * recording statements are running; otherwise it shares the next one with every answer queued by
    * then. A SIGKILL re-sends only what was still waiting for ONTRAPORT's answer or for its own commit.
    * Resolves when this answer's attempt and status are committed.
@@ -384,7 +400,7 @@ export class OutboxWorker {
   }
 
   private flushRecords(): void {
-    while (this.flushing < MAX_FLUSHES && this.recordQueue.length) {
+    while (this.flushing < this.o.recordings && this.recordQueue.length) {
       const group = this.recordQueue.splice(0, 200);
       this.flushing += 1;
       void this.flushGroup(group).finally(() => {

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, rowsOf, type Db } from "@/lib/db/client";
 import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/xml/deliver";
-import { CLAIM_LANES, DEFAULT_CONCURRENCY, OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
+import { CLAIM_LANES, DEFAULT_CONCURRENCY, OutboxWorker, RECORDINGS, workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
@@ -91,18 +91,26 @@ export const throughputBenchmark: Benchmark = {
     // The worker's own claimBatch (100) unless BENCH_CLAIM_BATCH says otherwise (figures before
     // 2026-12-01 afternoon used 1000, see docs/benchmarks.md).
     const claimBatch = process.env.BENCH_CLAIM_BATCH ? Number(process.env.BENCH_CLAIM_BATCH) : undefined;
-    const settings = claimBatch ? `defaults, claimBatch ${claimBatch}` : "defaults";
+    // Claim and recording statements side by side: the defaults (1 and 1) unless BENCH_CLAIM_LANES or
+    // BENCH_RECORDINGS say otherwise (figures before 2026-12-01, 21:30 UTC used 2 and 2).
+    const claimLanes = process.env.BENCH_CLAIM_LANES ? Number(process.env.BENCH_CLAIM_LANES) : undefined;
+    const recordings = process.env.BENCH_RECORDINGS ? Number(process.env.BENCH_RECORDINGS) : undefined;
+    const changed = [claimBatch && `claimBatch ${claimBatch}`, claimLanes && `claimLanes ${claimLanes}`, recordings && `recordings ${recordings}`].filter(Boolean);
+    const settings = ["defaults", ...changed].join(", ");
     const stalls: string[] = [];
     let uncheckpointed = false;
     const batchSize = Math.ceil(inFlight / loops);
     const f = await openFixture(ctx.postgresUrl, { rateLimitPerMinute: 100_000_000 });
     const receiver = await startReceiver();
     const endpoint = receiver.endpoint;
-    // The worker gets its own pool, sized as `npm run worker` sizes it, and pg-boss one as large.
-    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPoolSize() });
+    // The worker gets its own pool, sized as `npm run worker` sizes it, and pg-boss one as large, but
+    // never fewer than its loops and two (the 6 it always had).
+    const workerPool = workerPoolSize(claimLanes, recordings);
+    const bossPool = Math.max(workerPool, loops + 2);
+    const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPool });
     const stores = Array.from({ length: storeCount }, (_, i) => storeId("T", i));
     await createStores(f.t.db, stores, 100_000_000);
-    const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false, max: workerPoolSize() });
+    const boss = new PgBoss({ connectionString: f.t.location, schema: "pgboss", supervise: false, schedule: false, max: bossPool });
     boss.on("error", () => {});
     try {
       await boss.start();
@@ -111,7 +119,7 @@ export const throughputBenchmark: Benchmark = {
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklogs(f.t.db, stores, each);
         if (!(await settleDatabase(f.t.db))) uncheckpointed = true;
-        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, ...(claimBatch ? { claimBatch } : {}) });
+        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch, claimLanes, recordings });
         const cpu = cpuNow();
         const started = performance.now();
         await worker.start();
@@ -212,7 +220,7 @@ export const throughputBenchmark: Benchmark = {
         notes: [
           ...stalls,
           ...(uncheckpointed ? ["no CHECKPOINT before the runs (the role needs superuser or pg_checkpoint): a checkpoint may have fallen inside a run"] : []),
-          `cartlink: one OutboxWorker with the default settings (concurrency ${DEFAULT_CONCURRENCY}, perStore 1, claimBatch ${claimBatch ?? 100}, ${CLAIM_LANES} claim lanes), so at most ${inFlight} requests in flight over ${storeCount} stores; pg-boss: ${loops} loops fetching ${batchSize} jobs each (${loops * batchSize} in flight at most), pools of ${workerPoolSize()} connections each.`,
+          `cartlink: one OutboxWorker with the default settings (concurrency ${DEFAULT_CONCURRENCY}, perStore 1, claimBatch ${claimBatch ?? 100}, ${claimLanes ?? CLAIM_LANES} claim and ${recordings ?? RECORDINGS} recording statements at a time), so at most ${inFlight} requests in flight over ${storeCount} stores, with a pool of ${workerPool} connections; pg-boss: ${loops} loops fetching ${batchSize} jobs each (${loops * batchSize} in flight at most), with a pool of ${bossPool}.`,
           "Both POST the same documents to a bare receiver in its own process, write one transmission_attempts row per delivery and move the transmission's status; pg-boss ignores the per-store order and in-flight limit cartlink keeps.",
         ],
       };
