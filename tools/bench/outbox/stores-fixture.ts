@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { SimClient } from "@/tools/ontraport-sim/client";
 import { apiMerchant } from "@/tools/testing/ontraport";
+import { workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { saleXml, sleep } from "./fixture";
 
 // What the many-store benchmarks share: the simulator in its own process (so the worker's process is
@@ -163,4 +164,16 @@ export function cpuMsOf(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * The worker's claim and recording statements side by side: its defaults (1 and 1) unless
+ * BENCH_CLAIM_LANES or BENCH_RECORDINGS say otherwise (figures before 2026-12-01, 21:30 UTC used 2 and
+ * 2), and the pool it needs for them, as `npm run worker` sizes it.
+ */
+export function benchWorkerStatements(): { claimLanes?: number; recordings?: number; pool: number; changed: string[] } {
+  const claimLanes = process.env.BENCH_CLAIM_LANES ? Number(process.env.BENCH_CLAIM_LANES) : undefined;
+  const recordings = process.env.BENCH_RECORDINGS ? Number(process.env.BENCH_RECORDINGS) : undefined;
+  const changed = [claimLanes && `claimLanes ${claimLanes}`, recordings && `recordings ${recordings}`].filter((x): x is string => !!x);
+  return { claimLanes, recordings, pool: workerPoolSize(claimLanes, recordings), changed };
 }

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { openDatabase, rowsOf } from "@/lib/db/client";
-import { OutboxWorker, workerPoolSize } from "@/lib/ontraport/engine/worker";
+import { OutboxWorker } from "@/lib/ontraport/engine/worker";
 import { placeOrder, resolveTestKey } from "@/tools/testing/ontraport";
 import { openTestDatabase } from "@/tools/testing/db";
 import type { BenchContext, BenchResult, Benchmark, Metric } from "../types";
 import { percentile, sleep } from "./fixture";
-import { cpuMsOf, createStores, insertBacklogs, loadAvg, rateBetween, sampleDelivered, startSimProcess, storeId, storeKey } from "./stores-fixture";
+import { benchWorkerStatements, cpuMsOf, createStores, insertBacklogs, loadAvg, rateBetween, sampleDelivered, startSimProcess, storeId, storeKey } from "./stores-fixture";
 
 // Many stores at once, each at its own account's rate limit, against a simulator that answers in
 // 250 ± 50 ms: does ONE worker with the default settings keep every store at its allowed rate?
@@ -36,7 +36,8 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
   const hung = Array.from({ length: o.hangStores }, (_, i) => storeId("HANG", i));
   const idle = o.probes ? Array.from({ length: 5 }, (_, i) => storeId("IDLE", i)) : [];
   const sim = await startSimProcess({ keys: [...good, ...hung, ...idle].map(storeKey), rateLimit: LIMIT, latencyMs: 250, jitterMs: 50 });
-  const workerDb = await openDatabase({ databaseUrl: t.location, max: workerPoolSize() });
+  const statements = benchWorkerStatements();
+  const workerDb = await openDatabase({ databaseUrl: t.location, max: statements.pool });
   let worker: OutboxWorker | undefined;
   try {
     ctx.log(`stores: ${o.stores} stores x ${o.salesPerStore} Sales${o.hangStores ? `, ${o.hangStores} stores that never answer` : ""}${o.probes ? `, ${o.probes} new Sales of idle stores` : ""} ...`);
@@ -45,7 +46,7 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     if (hung.length) await insertBacklogs(t.db, hung, o.salesPerStore);
     for (const id of hung) await sim.client.setLatency({ hang: true, key: storeKey(id) });
     const errors: string[] = [];
-    worker = new OutboxWorker({ db: workerDb.db, endpoint: sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 15_000, log: (m) => errors.push(m) });
+    worker = new OutboxWorker({ db: workerDb.db, endpoint: sim.endpoint, resolveKey: resolveTestKey, timeoutMs: 15_000, claimLanes: statements.claimLanes, recordings: statements.recordings, log: (m) => errors.push(m) });
     const loadStart = loadAvg();
     const cpuStart = process.cpuUsage();
     const simCpuStart = cpuMsOf(sim.child.pid);
@@ -144,7 +145,7 @@ export async function runStores(ctx: BenchContext, o: StoresOptions): Promise<{ 
     }
     const notes = [
       `load average at the start ${loadStart}, at the end ${loadEnd} (2 cores shared with other work)`,
-      `one OutboxWorker with default settings (concurrency 600, perStore 1, poll 1 s, timeout 15 s) in the bench process with its own pool of ${workerPoolSize()} connections; the simulator in its own process (scripts/sim.ts, latency 250 ± 50 ms, 180/min per key); PostgreSQL beside them`,
+      `one OutboxWorker with default settings (concurrency 600, perStore 1, poll 1 s, timeout 15 s${statements.changed.map((c) => `; ${c}`).join("")}) in the bench process with its own pool of ${statements.pool} connections; the simulator in its own process (scripts/sim.ts, latency 250 ± 50 ms, 180/min per key); PostgreSQL beside them`,
       `rate: the simulator's delivered counter sampled each second; the window starts ${o.warmupMs / 1000} s in (after the first bursts) and ends at ${o.maxMs / 1000} s or when 90% of the backlog is delivered`,
     ];
     if (o.hangStores) notes.push(`the ${o.hangStores} hanging stores each hold their one slot until the 15 s timeout; their requests count as received (and their re-sends as duplicates) at the simulator`);

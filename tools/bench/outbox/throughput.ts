@@ -3,12 +3,12 @@ import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, rowsOf, type Db } from "@/lib/db/client";
 import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/xml/deliver";
-import { CLAIM_LANES, DEFAULT_CONCURRENCY, OutboxWorker, RECORDINGS, workerPoolSize } from "@/lib/ontraport/engine/worker";
+import { CLAIM_LANES, DEFAULT_CONCURRENCY, OutboxWorker, RECORDINGS } from "@/lib/ontraport/engine/worker";
 import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
 import { startReceiver } from "./receiver";
-import { createStores, insertBacklogs, loadAvg, machineCpuMs, postgresCpu, postgresCpuSince, storeId } from "./stores-fixture";
+import { benchWorkerStatements, createStores, insertBacklogs, loadAvg, machineCpuMs, postgresCpu, postgresCpuSince, storeId } from "./stores-fixture";
 
 /** CPU time so far (ms): the whole machine, this process (the worker, or pg-boss's client) and PostgreSQL. */
 function cpuNow() {
@@ -91,12 +91,9 @@ export const throughputBenchmark: Benchmark = {
     // The worker's own claimBatch (100) unless BENCH_CLAIM_BATCH says otherwise (figures before
     // 2026-12-01 afternoon used 1000, see docs/benchmarks.md).
     const claimBatch = process.env.BENCH_CLAIM_BATCH ? Number(process.env.BENCH_CLAIM_BATCH) : undefined;
-    // Claim and recording statements side by side: the defaults (1 and 1) unless BENCH_CLAIM_LANES or
-    // BENCH_RECORDINGS say otherwise (figures before 2026-12-01, 21:30 UTC used 2 and 2).
-    const claimLanes = process.env.BENCH_CLAIM_LANES ? Number(process.env.BENCH_CLAIM_LANES) : undefined;
-    const recordings = process.env.BENCH_RECORDINGS ? Number(process.env.BENCH_RECORDINGS) : undefined;
-    const changed = [claimBatch && `claimBatch ${claimBatch}`, claimLanes && `claimLanes ${claimLanes}`, recordings && `recordings ${recordings}`].filter(Boolean);
-    const settings = ["defaults", ...changed].join(", ");
+    const { claimLanes, recordings, pool: workerPool, changed: statements } = benchWorkerStatements();
+    const changed = [...(claimBatch ? [`claimBatch ${claimBatch}`] : []), ...statements];
+    const settings = changed.length ? changed.join(", ") : "defaults";
     const stalls: string[] = [];
     let uncheckpointed = false;
     const batchSize = Math.ceil(inFlight / loops);
@@ -105,7 +102,6 @@ export const throughputBenchmark: Benchmark = {
     const endpoint = receiver.endpoint;
     // The worker gets its own pool, sized as `npm run worker` sizes it, and pg-boss one as large, but
     // never fewer than its loops and two (the 6 it always had).
-    const workerPool = workerPoolSize(claimLanes, recordings);
     const bossPool = Math.max(workerPool, loops + 2);
     const workerDb = await openDatabase({ databaseUrl: f.t.location, max: workerPool });
     const stores = Array.from({ length: storeCount }, (_, i) => storeId("T", i));
