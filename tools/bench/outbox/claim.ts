@@ -1,24 +1,25 @@
 import { sql } from "drizzle-orm";
 import { executeHot, openDatabase } from "@/lib/db/client";
-import { claimStatement } from "@/lib/ontraport/engine/worker";
+import { CLAIM_LANES, claimStatement } from "@/lib/ontraport/engine/worker";
 import type { Benchmark, Metric } from "../types";
 import { openFixture } from "./fixture";
-import { createStores, insertBacklogs, storeId } from "./stores-fixture";
+import { benchWorkerStatements, createStores, insertBacklogs, storeId } from "./stores-fixture";
 
 const STORES = 200;
 const list = (ids: string[]) => sql`any(string_to_array(${ids.join(",")}, ','))`;
 
 /**
  * What one claim statement costs by the rows it takes: 200 stores with 100 Sales waiting each, all but
- * `free` of them with a request in flight (served last), one lane of two claiming, as the worker's
- * claims do while places are spare. Each claim is undone before the next (its rows back to pending, its
+ * `free` of them with a request in flight (served last), claiming over every store as the worker does by
+ * default (or one lane of BENCH_CLAIM_LANES, taking turns, when that is more than 1). Each claim is undone before the next (its rows back to pending, its
  * stores back to "served long ago"), untimed. Under each plan_cache_mode: the worker's prepared claim
  * runs under "auto"; "force_custom_plan" shows what planning each run would cost.
  */
 export const claimBenchmark: Benchmark = {
   name: "claim",
-  description: "Time of one claim statement by the rows it takes (fixed part and per row), 200 stores, one lane of two",
+  description: "Time of one claim statement by the rows it takes (fixed part and per row), 200 stores, the worker's claim over every store",
   async run(ctx) {
+    const lanes = benchWorkerStatements().claimLanes ?? CLAIM_LANES;
     const reps = ctx.quick ? 20 : 60;
     const frees = ctx.quick ? [10, 40, 200] : [5, 10, 20, 40, 80, 200];
     const modes = ctx.quick ? ["auto"] : ["auto", "force_custom_plan"];
@@ -52,7 +53,7 @@ export const claimBenchmark: Benchmark = {
               const t0 = performance.now();
               const got = await executeHot<{ id: string; merchant_id: string }>(
                 opened.db,
-                claimStatement({ now: new Date(), want: 100, perStore: 1, leaseMs: 60_000, workerId: "bench", lane: { k: (r + 10) % 2, n: 2 } }),
+                claimStatement({ now: new Date(), want: 100, perStore: 1, leaseMs: 60_000, workerId: "bench", lane: lanes > 1 ? { k: (r + 10) % lanes, n: lanes } : undefined }),
               );
               // The first five runs are warm-up (prepared statement, plan cache).
               if (r >= 0) [ms, rows] = [ms + performance.now() - t0, rows + got.length];
@@ -73,7 +74,7 @@ export const claimBenchmark: Benchmark = {
         metrics.push({ label: `${mode}: fixed part of a claim`, value: +(my - perRow * mx).toFixed(2), unit: "ms" });
         metrics.push({ label: `${mode}: each row`, value: +perRow.toFixed(3), unit: "ms" });
       }
-      notes.push(`${STORES} stores x 100 Sales; ${reps} claims a point after 5 untimed; times from the bench process, round trip and commit included.`);
+      notes.push(`${STORES} stores x 100 Sales; ${lanes > 1 ? `one lane of ${lanes} claiming (each in turn)` : "one claim over every store"}; ${reps} claims a point after 5 untimed; times from the bench process, round trip and commit included.`);
       return { metrics, notes };
     } finally {
       await f.close();
