@@ -24,6 +24,13 @@ describe("environment", () => {
     const w = workerEnv({ CARTLINK_ENCRYPTION_KEY: "a".repeat(64), ONTRAPORT_REST_BASE_URL: "http://127.0.0.1:4010/1/", CARTLINK_WORKER_PER_STORE: "2" });
     expect(w).toMatchObject({ ONTRAPORT_REST_BASE_URL: "http://127.0.0.1:4010/1", CARTLINK_WORKER_PER_STORE: 2, CARTLINK_WORKER_TIMEOUT_MS: 15_000 });
     expect(() => workerEnv({ CARTLINK_ENCRYPTION_KEY: "a".repeat(64), CARTLINK_WORKER_CONCURRENCY: "0" })).toThrow(/CARTLINK_WORKER_CONCURRENCY/);
+    // Claim and recording statements side by side: one of each unless raised, never none.
+    expect(w).toMatchObject({ CARTLINK_WORKER_CLAIM_LANES: 1, CARTLINK_WORKER_RECORDINGS: 1 });
+    expect(workerEnv({ CARTLINK_ENCRYPTION_KEY: "a".repeat(64), CARTLINK_WORKER_CLAIM_LANES: "2", CARTLINK_WORKER_RECORDINGS: "2" })).toMatchObject({
+      CARTLINK_WORKER_CLAIM_LANES: 2,
+      CARTLINK_WORKER_RECORDINGS: 2,
+    });
+    expect(() => workerEnv({ CARTLINK_ENCRYPTION_KEY: "a".repeat(64), CARTLINK_WORKER_RECORDINGS: "0" })).toThrow(/CARTLINK_WORKER_RECORDINGS/);
     expect(restBaseUrl({})).toBe(ONTRAPORT_REST_API);
   });
 });

@@ -51,6 +51,9 @@ const schema = z.object({
   CARTLINK_WORKER_PER_STORE: z.coerce.number().int().min(1).max(100).default(1),
   CARTLINK_WORKER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   CARTLINK_WORKER_LEASE_MS: z.coerce.number().int().min(200).default(60_000),
+  // Claim and recording statements side by side (1 and 1: fewest statements, best on a busy machine).
+  CARTLINK_WORKER_CLAIM_LANES: z.coerce.number().int().min(1).max(8).default(1),
+  CARTLINK_WORKER_RECORDINGS: z.coerce.number().int().min(1).max(8).default(1),
 });
 
 /**
@@ -104,6 +107,8 @@ const workerSchema = schema.pick({
   CARTLINK_WORKER_PER_STORE: true,
   CARTLINK_WORKER_TIMEOUT_MS: true,
   CARTLINK_WORKER_LEASE_MS: true,
+  CARTLINK_WORKER_CLAIM_LANES: true,
+  CARTLINK_WORKER_RECORDINGS: true,
 });
 export type WorkerEnv = z.infer<typeof workerSchema>;
 

@@ -12,7 +12,7 @@ import { startBackgroundWork } from "@/lib/runtime/background";
 async function main() {
   const e = workerEnv();
   if (!e.DATABASE_URL) log("warn", "DATABASE_URL is not set: using the embedded database in DATA_DIR (only if the web server is not running on it)");
-  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(), prepare: e.DATABASE_PREPARE === "true" });
+  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR, max: workerPoolSize(e.CARTLINK_WORKER_CLAIM_LANES, e.CARTLINK_WORKER_RECORDINGS), prepare: e.DATABASE_PREPARE === "true" });
   const work = await startBackgroundWork(database.db, { env: e, kind: "standalone" });
   // The operator's console (and the crash test) read these two lines on stdout; everything else is a log line.
   console.log(`cartlink worker ${work.worker.id} started (up to ${e.CARTLINK_WORKER_CONCURRENCY} requests in flight, ${e.CARTLINK_WORKER_PER_STORE} per store).`);

@@ -16,6 +16,8 @@ export function workerFromEnv(db: Db, e: WorkerEnv, extra: Partial<WorkerOptions
     perStore: e.CARTLINK_WORKER_PER_STORE,
     timeoutMs: e.CARTLINK_WORKER_TIMEOUT_MS,
     leaseMs: Math.max(e.CARTLINK_WORKER_LEASE_MS, e.CARTLINK_WORKER_TIMEOUT_MS + 5_000),
+    claimLanes: e.CARTLINK_WORKER_CLAIM_LANES,
+    recordings: e.CARTLINK_WORKER_RECORDINGS,
     resolveKey: (c) => decryptSecret(c, key),
     ...extra,
   });

@@ -54,7 +54,11 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     expect(sent).toEqual([...turn, ...turn, ...turn]);
   });
 
-  it("never has more requests in flight than the worker's places, nor two of one store, and keeps each store's order", { timeout: 60_000 }, async () => {
+  // The default (one claim and one recording statement at a time) and two of each side by side.
+  it.each([
+    { claimLanes: 1, recordings: 1 },
+    { claimLanes: 2, recordings: 2 },
+  ])("never has more requests in flight than the worker's places, nor two of one store, and keeps each store's order: $claimLanes claim(s), $recordings recording(s)", { timeout: 60_000 }, async ({ claimLanes, recordings }) => {
     await stores(3);
     let open = 0;
     let mostOpen = 0;
@@ -72,9 +76,9 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
       openPerStore.set(r.apiKey, openPerStore.get(r.apiKey)! - 1);
       return { statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 15, error: null };
     };
-    // Three places for twelve stores in two lanes: each lane alone would fill all three. Real time:
+    // Three places for twelve stores (in two lanes: each lane alone would fill all three). Real time:
     // "least recently served" is told apart by when each store was served.
-    const worker = h.newWorker({ concurrency: 3, claimLanes: 2, send, pollMs: 50, clock: () => new Date() });
+    const worker = h.newWorker({ concurrency: 3, claimLanes, recordings, send, pollMs: 50, clock: () => new Date() });
     await worker.start();
     const total = STORES.length * 3;
     const delivered = async () => Number(rowsOf<{ n: number }>(await h.t.db.execute(sql`select count(*)::int as n from transmissions where status = 'delivered'`))[0]!.n);
@@ -91,7 +95,7 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
         s,
       ).toEqual(bySeq.filter((r) => r.merchant_id === s).map((r) => r.id));
     // Places are scarce (twelve stores with work, three places): stores take turns strictly, least
-    // recently served first, across both halves: each round of twelve sends serves every store once.
+    // recently served first (across both halves): each round of twelve sends serves every store once.
     const order = sent.map((r) => r.apiKey);
     for (let round = 0; round < 3; round++) expect(new Set(order.slice(round * 12, round * 12 + 12)).size, `round ${round + 1}: ${order.join(" ")}`).toBe(12);
   });
@@ -104,13 +108,14 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     } finally {
       await worker.stop();
     }
-    // By default one claim and one recording statement at a time, dispatch and heartbeats: 4 connections.
-    expect(workerPoolSize()).toBe(4);
+    // By default one claim and one recording statement at a time, and four for dispatch, heartbeats and
+    // the REST protocol's own statements: 6 connections.
+    expect(workerPoolSize()).toBe(6);
     expect(workerPoolSize(3)).toBe(workerPoolSize() + 2);
     expect(workerPoolSize(3, 2)).toBe(workerPoolSize() + 3);
   });
 
-  it("a Sale of either half goes out at once when there is one place, without waiting for the poll", { timeout: 60_000 }, async () => {
+  it.each([1, 2])("a Sale of any store (of either half, in two lanes) goes out at once when there is one place, without waiting for the poll: %i claim lane(s)", { timeout: 60_000 }, async (claimLanes) => {
     await stores(0);
     const laneOf = async (m: string) => Number(rowsOf<{ k: number }>(await h.t.db.execute(sql`select (hashtext(${m}) & 2147483647) % 2 as k`))[0]!.k);
     const byLane: string[] = [];
@@ -118,7 +123,7 @@ describe.each(testBackends())("claim lanes on %s", (kind) => {
     expect(byLane.filter(Boolean)).toHaveLength(2);
     const send = async (): Promise<DeliveryResponse> => ({ statusCode: 200, body: "<result><status>Success</status></result>", rateLimitReset: null, durationMs: 1, error: null });
     // One place, and a poll that never comes within the test: only the worker's own wake-ups move it.
-    const worker = h.newWorker({ concurrency: 1, claimLanes: 2, send, pollMs: 600_000, clock: () => new Date() });
+    const worker = h.newWorker({ concurrency: 1, claimLanes, send, pollMs: 600_000, clock: () => new Date() });
     await worker.start();
     try {
       for (let round = 0; round < 3; round++)

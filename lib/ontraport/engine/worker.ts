@@ -25,10 +25,10 @@ import { failLongPaused, pausedReason } from "./stale-key";
 //
 // Each claim is one statement: due rows (FOR UPDATE SKIP LOCKED) of stores with nothing in flight and a
 // rate-limit token, moved to 'sending' under this worker's lease. One claim runs at a time by default,
-// over every store: the stores freed while it runs wait for the next one, which then takes them all
-// together. Each answer is recorded as soon as it arrives (group commit: one recording statement at a
-// time, which takes every answer that arrived while the one before ran), in the same transaction that
-// moves the transmission's status. Fewer, larger statements are what a busy machine needs: on 2 cores,
+// over every store: the stores freed while it runs wait for the next one, which then takes them
+// together (up to `claimBatch`). Each answer is recorded as soon as it arrives (group commit: one
+// recording statement at a time, which takes the answers that arrived while the one before ran, up to
+// 200), in the same transaction that moves the transmission's status. Fewer, larger statements are what a busy machine needs: on 2 cores,
 // two of each side by side delivered about a tenth less (docs/benchmarks.md). `claimLanes` and
 // `recordings` raise them.
 // Any number of workers, in any number of processes, can share one PostgreSQL.
@@ -95,30 +95,32 @@ interface Claimed {
 }
 
 /**
- * Recording statements a worker runs side by side (default 1). One at a time commits every answer
- * that arrived while the one before ran, so its groups grow with the load.
+ * Recording statements a worker runs side by side (default 1). One at a time commits the answers that
+ * arrived while the one before ran (up to 200 a statement), so its groups grow with the load.
  */
 export const RECORDINGS = 1;
 
 /**
- * Claim statements a worker runs side by side (default 1). Each claims only its own share of the stores
- * (by a hash of the merchant id), so two of them never claim for the same store: one request in flight
- * per store holds, and a store freed while one claim runs is taken by the next claim of its share
- * instead of waiting for the whole claim in progress.
+ * Claim statements a worker runs side by side (default 1: one claim over every store at a time). With
+ * more, each claims only its own share of the stores (by a hash of the merchant id) while places are
+ * spare, so two of them never claim for the same store: one request in flight per store holds, and a
+ * store freed while one claim runs is taken by the next claim of its share instead of waiting for the
+ * whole claim in progress.
  */
 export const CLAIM_LANES = 1;
 
 /**
  * Connections a standalone worker needs: claims (housekeeping runs on a claim's turn), recording
- * statements, dispatch and heartbeats. Pass the worker's `claimLanes` and `recordings` when they are
- * not the defaults.
+ * statements, and four for dispatch, heartbeats and the REST protocol's own statements (a token and a
+ * lease check for each call, the ids it learned), which its sends run. Pass the worker's `claimLanes`
+ * and `recordings` when they are not the defaults.
  */
 export function workerPoolSize(claimLanes = CLAIM_LANES, recordings = RECORDINGS): number {
-  return atLeastOne(claimLanes, CLAIM_LANES) + atLeastOne(recordings, RECORDINGS) + 2;
+  return atLeastOne(claimLanes, CLAIM_LANES) + atLeastOne(recordings, RECORDINGS) + 4;
 }
 
 /** A whole number of at least 1 (the default when `n` is not a finite number). */
-function atLeastOne(n: number | undefined, fallback: number): number {
+export function atLeastOne(n: number | undefined, fallback: number): number {
   return Number.isFinite(n) ? Math.max(1, Math.floor(n!)) : fallback;
 }
 

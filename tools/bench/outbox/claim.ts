@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { executeHot, openDatabase } from "@/lib/db/client";
-import { CLAIM_LANES, claimStatement } from "@/lib/ontraport/engine/worker";
+import { claimStatement } from "@/lib/ontraport/engine/worker";
 import type { Benchmark, Metric } from "../types";
 import { openFixture } from "./fixture";
 import { benchWorkerStatements, createStores, insertBacklogs, storeId } from "./stores-fixture";
@@ -19,7 +19,7 @@ export const claimBenchmark: Benchmark = {
   name: "claim",
   description: "Time of one claim statement by the rows it takes (fixed part and per row), 200 stores, the worker's claim over every store",
   async run(ctx) {
-    const lanes = benchWorkerStatements().claimLanes ?? CLAIM_LANES;
+    const lanes = benchWorkerStatements().claimLanes;
     const reps = ctx.quick ? 20 : 60;
     const frees = ctx.quick ? [10, 40, 200] : [5, 10, 20, 40, 80, 200];
     const modes = ctx.quick ? ["auto"] : ["auto", "force_custom_plan"];

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { SimClient } from "@/tools/ontraport-sim/client";
 import { apiMerchant } from "@/tools/testing/ontraport";
-import { workerPoolSize } from "@/lib/ontraport/engine/worker";
+import { atLeastOne, CLAIM_LANES, RECORDINGS, workerPoolSize } from "@/lib/ontraport/engine/worker";
 import { saleXml, sleep } from "./fixture";
 
 // What the many-store benchmarks share: the simulator in its own process (so the worker's process is
@@ -171,9 +171,13 @@ export function cpuMsOf(pid: number | undefined): number {
  * BENCH_CLAIM_LANES or BENCH_RECORDINGS say otherwise (figures before 2026-12-01, 21:30 UTC used 2 and
  * 2), and the pool it needs for them, as `npm run worker` sizes it.
  */
-export function benchWorkerStatements(): { claimLanes?: number; recordings?: number; pool: number; changed: string[] } {
-  const claimLanes = process.env.BENCH_CLAIM_LANES ? Number(process.env.BENCH_CLAIM_LANES) : undefined;
-  const recordings = process.env.BENCH_RECORDINGS ? Number(process.env.BENCH_RECORDINGS) : undefined;
-  const changed = [claimLanes && `claimLanes ${claimLanes}`, recordings && `recordings ${recordings}`].filter((x): x is string => !!x);
+export function benchWorkerStatements(): { claimLanes: number; recordings: number; pool: number; changed: string[] } {
+  // As the worker reads them: a whole number of at least 1, or the default.
+  const claimLanes = atLeastOne(Number(process.env.BENCH_CLAIM_LANES || Number.NaN), CLAIM_LANES);
+  const recordings = atLeastOne(Number(process.env.BENCH_RECORDINGS || Number.NaN), RECORDINGS);
+  const changed = [
+    ...(claimLanes !== CLAIM_LANES ? [`claimLanes ${claimLanes}`] : []),
+    ...(recordings !== RECORDINGS ? [`recordings ${recordings}`] : []),
+  ];
   return { claimLanes, recordings, pool: workerPoolSize(claimLanes, recordings), changed };
 }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { PgBoss } from "pg-boss";
 import { executeHot, openDatabase, rowsOf, type Db } from "@/lib/db/client";
 import { classify, deliver, redactedRequest, type DeliveryRequest, type DeliveryResponse } from "@/lib/ontraport/xml/deliver";
-import { CLAIM_LANES, DEFAULT_CONCURRENCY, OutboxWorker, RECORDINGS } from "@/lib/ontraport/engine/worker";
+import { DEFAULT_CONCURRENCY, OutboxWorker } from "@/lib/ontraport/engine/worker";
 import { resolveTestKey } from "@/tools/testing/ontraport";
 import type { Benchmark } from "../types";
 import { BENCH_KEY, openFixture, sleep } from "./fixture";
@@ -115,7 +115,7 @@ export const throughputBenchmark: Benchmark = {
         await f.t.db.execute(sql`truncate transmission_attempts, transmissions`);
         await insertBacklogs(f.t.db, stores, each);
         if (!(await settleDatabase(f.t.db))) uncheckpointed = true;
-        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, claimBatch, claimLanes, recordings });
+        const worker = new OutboxWorker({ db: workerDb.db, endpoint, resolveKey: resolveTestKey, ...(claimBatch ? { claimBatch } : {}), claimLanes, recordings });
         const cpu = cpuNow();
         const started = performance.now();
         await worker.start();
@@ -216,7 +216,7 @@ export const throughputBenchmark: Benchmark = {
         notes: [
           ...stalls,
           ...(uncheckpointed ? ["no CHECKPOINT before the runs (the role needs superuser or pg_checkpoint): a checkpoint may have fallen inside a run"] : []),
-          `cartlink: one OutboxWorker with the default settings (concurrency ${DEFAULT_CONCURRENCY}, perStore 1, claimBatch ${claimBatch ?? 100}, ${claimLanes ?? CLAIM_LANES} claim and ${recordings ?? RECORDINGS} recording statements at a time), so at most ${inFlight} requests in flight over ${storeCount} stores, with a pool of ${workerPool} connections; pg-boss: ${loops} loops fetching ${batchSize} jobs each (${loops * batchSize} in flight at most), with a pool of ${bossPool}.`,
+          `cartlink: one OutboxWorker with the default settings (concurrency ${DEFAULT_CONCURRENCY}, perStore 1, claimBatch ${claimBatch ?? 100}, ${claimLanes} claim and ${recordings} recording statements at a time), so at most ${inFlight} requests in flight over ${storeCount} stores, with a pool of ${workerPool} connections; pg-boss: ${loops} loops fetching ${batchSize} jobs each (${loops * batchSize} in flight at most), with a pool of ${bossPool}.`,
           "Both POST the same documents to a bare receiver in its own process, write one transmission_attempts row per delivery and move the transmission's status; pg-boss ignores the per-store order and in-flight limit cartlink keeps.",
         ],
       };
