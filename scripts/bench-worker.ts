@@ -11,7 +11,7 @@ import { workerFromEnv } from "@/lib/ontraport/runtime";
 
 async function main() {
   const e = workerEnv();
-  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, max: workerPoolSize() });
+  const database = await openDatabase({ databaseUrl: e.DATABASE_URL, max: workerPoolSize(e.CARTLINK_WORKER_CLAIM_LANES, e.CARTLINK_WORKER_RECORDINGS) });
   // BENCH_CLAIM_BATCH: rows one claim takes at most (the worker's claimBatch; default 100).
   const claimBatch = process.env.BENCH_CLAIM_BATCH ? Number(process.env.BENCH_CLAIM_BATCH) : undefined;
   const worker = workerFromEnv(database.db, e, { kind: "standalone", log: (m) => console.error(m), ...(claimBatch ? { claimBatch } : {}) });
